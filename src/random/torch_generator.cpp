@@ -1,0 +1,111 @@
+#include "random/torch_generator.hpp"
+
+#include <cmath>
+#include <numbers>
+
+namespace superpos {
+
+TorchGenerator::TorchGenerator(std::uint64_t seed) {
+  // at::mt19937 keeps only the low 32 bits of the seed and then seeds like std::mt19937.
+  state_[0] = static_cast<std::uint32_t>(seed & 0xffffffffu);
+  for (int i = 1; i < kStateSize; ++i) {
+    const std::uint32_t prev = state_[i - 1];
+    state_[i] = 1812433253u * (prev ^ (prev >> 30)) + static_cast<std::uint32_t>(i);
+  }
+}
+
+void TorchGenerator::twist() {
+  constexpr int kShift = 397;
+  constexpr std::uint32_t kMatrixA = 0x9908b0dfu;
+  for (int i = 0; i < kStateSize; ++i) {
+    const std::uint32_t y = (state_[i] & 0x80000000u) | (state_[(i + 1) % kStateSize] & 0x7fffffffu);
+    state_[i] = state_[(i + kShift) % kStateSize] ^ (y >> 1) ^ ((y & 1u) ? kMatrixA : 0u);
+  }
+  index_ = 0;
+}
+
+std::uint64_t TorchGenerator::next_u64() {
+  const std::uint64_t high = next_u32();
+  const std::uint64_t low = next_u32();
+  return (high << 32) | low;
+}
+
+void TorchGenerator::discard(std::uint64_t draws) {
+  while (draws > 0) {
+    if (index_ == kStateSize) twist();
+    const auto available = static_cast<std::uint64_t>(kStateSize - index_);
+    const std::uint64_t taken = draws < available ? draws : available;
+    index_ += static_cast<int>(taken);
+    draws_ += taken;
+    draws -= taken;
+  }
+}
+
+double TorchGenerator::uniform_double() {
+  constexpr std::uint64_t kMask = (std::uint64_t{1} << 53) - 1;
+  return static_cast<double>(next_u64() & kMask) * 0x1.0p-53;
+}
+
+double TorchGenerator::normal_double() {
+  if (cached_normal_) {
+    const double cached = *cached_normal_;
+    cached_normal_.reset();
+    return cached;
+  }
+  const double u1 = uniform_double();
+  const double u2 = uniform_double();
+  const double radius = std::sqrt(-2.0 * std::log(1.0 - u2));
+  const double theta = 2.0 * std::numbers::pi * u1;
+  cached_normal_ = radius * std::sin(theta);
+  return radius * std::cos(theta);
+}
+
+void TorchGenerator::fill_uniform(std::span<float> out) {
+  for (float& value : out) value = uniform_float();
+}
+
+void normal_fill_16(float* block, float mean, float stddev, FmaContraction fma_mode) {
+  // _mm256_set1_ps(2.0f * c10::pi<double>): the product is taken in double, then rounded to float.
+  const auto two_pi = static_cast<float>(2.0f * std::numbers::pi);
+  for (int j = 0; j < 8; ++j) {
+    const float u1 = 1.0f - block[j];
+    const float u2 = block[j + 8];
+    const float radius = std::sqrt(-2.0f * cephes_log(u1, fma_mode));
+    const SinCos trig = cephes_sincos(two_pi * u2, fma_mode);
+    block[j] = std::fma(radius * trig.cos, stddev, mean);
+    block[j + 8] = std::fma(radius * trig.sin, stddev, mean);
+  }
+}
+
+void TorchGenerator::fill_normal_blocks(std::span<float> out, float mean, float stddev,
+                                        FmaContraction fma_mode) {
+  // normal_fill_AVX2: every uniform is drawn first, then transformed 16 at a time. A size that is
+  // not a multiple of 16 redraws the last 16 uniforms and transforms them again.
+  fill_uniform(out);
+  const std::size_t size = out.size();
+  for (std::size_t i = 0; i + 16 <= size; i += 16) normal_fill_16(out.data() + i, mean, stddev, fma_mode);
+  if (size % 16 != 0) {
+    std::span<float> tail = out.subspan(size - 16);
+    fill_uniform(tail);
+    normal_fill_16(tail.data(), mean, stddev, fma_mode);
+  }
+}
+
+void TorchGenerator::fill_normal(std::span<float> out, double mean, double stddev,
+                                 FmaContraction fma_mode) {
+  if (out.size() >= 16) {
+    fill_normal_blocks(out, static_cast<float>(mean), static_cast<float>(stddev), fma_mode);
+    return;
+  }
+  // Small tensors take the element-wise double path and are rounded to float at the end.
+  for (float& value : out) value = static_cast<float>(normal_double() * stddev + mean);
+}
+
+std::uint64_t normal_draws(std::uint64_t count) {
+  if (count >= 16) return count + (count % 16 != 0 ? 16 : 0);
+  // The double path draws two doubles (four 32-bit words) per pair of normals; the cache means an
+  // odd count leaves one value for the next call, which superpos never relies on.
+  return 4 * ((count + 1) / 2);
+}
+
+}  // namespace superpos
