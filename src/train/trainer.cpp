@@ -1,0 +1,92 @@
+#include "train/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fmt/format.h>
+#include <span>
+
+#include "random/torch_generator.hpp"
+#include "train/adamw.hpp"
+#include "train/batch_sampler.hpp"
+#include "train/cosine_schedule.hpp"
+
+namespace superpos {
+
+DivergenceError::DivergenceError(long step_, double last_finite_loss_)
+    : std::runtime_error(fmt::format(
+          "training diverged at step {}: the loss or a parameter is no longer finite (last finite "
+          "loss {:.6g}); try a lower lr",
+          step_, last_finite_loss_)),
+      step(step_),
+      last_finite_loss(last_finite_loss_) {}
+
+Weights xavier_normal(int features, int hidden, TorchGenerator& generator) {
+  // torch: fan_in = size(1) = hidden, fan_out = size(0) = features, gain 1.
+  const double stddev = std::sqrt(2.0 / static_cast<double>(features + hidden));
+  Weights weights(features, hidden);
+  generator.fill_normal(std::span<float>(weights.data(), static_cast<std::size_t>(weights.size())), 0.0, stddev);
+  return weights;
+}
+
+std::uint64_t run_draws(const TrainSettings& settings) {
+  const auto init = normal_draws(static_cast<std::uint64_t>(settings.features) * settings.hidden);
+  return init + static_cast<std::uint64_t>(settings.steps) * batch_draws(settings.batch, settings.features);
+}
+
+namespace {
+
+bool all_finite(const ToyModel& model) {
+  return model.weights.allFinite() && model.bias.allFinite();
+}
+
+}  // namespace
+
+TrainResult train(const TrainSettings& settings, const ProgressCallback& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  TorchGenerator generator(settings.seed);
+  generator.discard(settings.stream_offset);
+
+  TrainResult result;
+  ToyModel& model = result.model;
+  model.activation = settings.activation;
+  model.weights = xavier_normal(settings.features, settings.hidden, generator);
+  model.bias = Eigen::VectorXf::Zero(settings.features);
+  const Eigen::VectorXf importance = feature_importance(settings.features, settings.importance_decay);
+
+  AdamW optimizer;
+  optimizer.weight_decay = settings.weight_decay;
+  AdamWMoments weight_moments(static_cast<std::size_t>(model.weights.size()));
+  AdamWMoments bias_moments(static_cast<std::size_t>(model.bias.size()));
+  CosineSchedule schedule(settings.lr, settings.steps);
+
+  Batch inputs(settings.batch, settings.features);
+  std::vector<float> mask_scratch;
+  double last_finite_loss = std::nan("");
+  for (long step = 0; step < settings.steps; ++step) {
+    draw_batch(generator, settings.sparsity, inputs, mask_scratch);
+    const Gradients gradients = loss_and_gradients(model, inputs, importance);
+    if (!std::isfinite(gradients.loss)) throw DivergenceError(step, last_finite_loss);
+    last_finite_loss = gradients.loss;
+
+    const double lr = schedule.lr();
+    const long t = step + 1;
+    optimizer.step(std::span<float>(model.weights.data(), static_cast<std::size_t>(model.weights.size())),
+                   std::span<const float>(gradients.weights.data(), static_cast<std::size_t>(gradients.weights.size())),
+                   weight_moments, t, lr);
+    optimizer.step(std::span<float>(model.bias.data(), static_cast<std::size_t>(model.bias.size())),
+                   std::span<const float>(gradients.bias.data(), static_cast<std::size_t>(gradients.bias.size())),
+                   bias_moments, t, lr);
+    schedule.step();
+    if (!all_finite(model)) throw DivergenceError(step, last_finite_loss);
+
+    if (step % settings.log_every == 0 || step == settings.steps - 1) {
+      result.loss_log.push_back({step, gradients.loss, lr});
+      if (progress) progress(result.loss_log.back());
+    }
+  }
+  result.draws_used = generator.draws() - settings.stream_offset;
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace superpos

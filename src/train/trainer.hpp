@@ -1,0 +1,62 @@
+// Trains one toy model as the article's notebook does: Xavier-normal W and zero bias drawn from the
+// PyTorch stream, then `steps` AdamW updates on fresh batches under a cosine learning-rate schedule.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/toy_model.hpp"
+
+namespace superpos {
+
+struct TrainSettings {
+  int features = 5;
+  int hidden = 2;
+  Activation activation = Activation::linear;
+  double sparsity = 0.0;
+  double importance_decay = 0.9;
+  long steps = 10000;
+  long batch = 1024;
+  double lr = 1e-3;
+  double weight_decay = 0.01;
+  std::uint64_t seed = 42;
+  std::uint64_t stream_offset = 0;  // 32-bit draws skipped after seeding, before the Xavier init
+  long log_every = 100;
+};
+
+struct LossRecord {
+  long step;    // 0-based optimizer step
+  double loss;  // loss of that step's batch, before its update
+  double lr;    // learning rate that step used
+};
+
+struct TrainResult {
+  ToyModel model;
+  std::vector<LossRecord> loss_log;
+  std::uint64_t draws_used = 0;  // 32-bit draws this run took, from its stream offset
+  double wall_seconds = 0.0;
+};
+
+// Thrown when the loss or a parameter stops being finite.
+class DivergenceError : public std::runtime_error {
+ public:
+  DivergenceError(long step, double last_finite_loss);
+  long step;
+  double last_finite_loss;
+};
+
+// Called every `log_every` steps and at the last step.
+using ProgressCallback = std::function<void(const LossRecord&)>;
+
+// W ~ xavier_normal_ (std = sqrt(2 / (features + hidden))), drawn as torch.nn.init does.
+Weights xavier_normal(int features, int hidden, class TorchGenerator& generator);
+
+TrainResult train(const TrainSettings& settings, const ProgressCallback& progress = {});
+
+// 32-bit draws a whole run takes: where the next run in the notebook's stream starts.
+std::uint64_t run_draws(const TrainSettings& settings);
+
+}  // namespace superpos

@@ -1,0 +1,29 @@
+#include <catch2/catch.hpp>
+
+#include "fixtures_loader.hpp"
+#include "random/torch_generator.hpp"
+#include "train/batch_sampler.hpp"
+#include "train/trainer.hpp"
+
+using namespace superpos;
+
+TEST_CASE("A sparse batch is drawn exactly as randn(B, N) * (rand(B, N) > p)", "[batch]") {
+  for (const auto& c : test::load_fixture("rng_fixtures.json").at("cases")) {
+    TorchGenerator generator(c.at("seed").get<std::uint64_t>());
+    Batch inputs(1024, 5);
+    std::vector<float> scratch;
+    draw_batch(generator, 0.5, inputs, scratch);
+    const std::vector<float> drawn(inputs.data(), inputs.data() + inputs.size());
+    CHECK(test::bits_of(drawn) == c.at("batch_1024x5_sparsity_0.5").get<std::vector<std::uint32_t>>());
+    CHECK(generator.draws() == batch_draws(1024, 5));
+  }
+}
+
+TEST_CASE("Xavier init matches torch.nn.init.xavier_normal_ for a 5 x 2 weight", "[batch]") {
+  for (const auto& c : test::load_fixture("rng_fixtures.json").at("cases")) {
+    TorchGenerator generator(c.at("seed").get<std::uint64_t>());
+    const Weights w = xavier_normal(5, 2, generator);
+    const std::vector<float> drawn(w.data(), w.data() + w.size());
+    CHECK(test::bits_of(drawn) == c.at("xavier_normal_5x2").get<std::vector<std::uint32_t>>());
+  }
+}
