@@ -1,0 +1,20 @@
+// The subcommands of the superpos CLI. Each returns the process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace superpos::cli {
+
+// Exit statuses shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitClaimFailed = 1;  // `claims`: a claim fails on the article's seed
+inline constexpr int kExitBadInput = 2;     // a config value, file, or option the user must fix
+inline constexpr int kExitDiverged = 3;     // training stopped being finite
+
+int train_command(const std::vector<std::string>& args);
+int plot_command(const std::vector<std::string>& args);
+int draws_command(const std::vector<std::string>& args);
+int hash_command(const std::vector<std::string>& args);
+
+}  // namespace superpos::cli

@@ -1,0 +1,56 @@
+// superpos: trains the toy models of superposition, plots them, checks the article's claims and
+// fills the report. Errors from any subcommand arrive here as exceptions and leave as one line.
+#include <boost/program_options/errors.hpp>
+#include <cstdio>
+#include <fmt/format.h>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "io/config.hpp"
+#include "train/trainer.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: superpos COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  train   --config FILE --out DIR [--key value ...]  train one configuration\n"
+    "  plot    --run DIR --out DIR                       draw the figures of a trained run\n"
+    "  draws   --config FILE                             32-bit draws a run takes (for stream_offset)\n"
+    "  hash    trainer|plot|report                       SHA-256 of that stage's sources\n"
+    "\n"
+    "`superpos COMMAND --help` describes each command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace superpos;
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? cli::kExitBadInput : cli::kExitOk;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    if (command == "train") return cli::train_command(args);
+    if (command == "plot") return cli::plot_command(args);
+    if (command == "draws") return cli::draws_command(args);
+    if (command == "hash") return cli::hash_command(args);
+    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, draws or hash)\n", command);
+    return cli::kExitBadInput;
+  } catch (const InputError& error) {
+    fmt::print(stderr, "superpos: {}\n", error.what());
+    return cli::kExitBadInput;
+  } catch (const boost::program_options::error& error) {
+    fmt::print(stderr, "superpos: command line: {}\n", error.what());
+    return cli::kExitBadInput;
+  } catch (const DivergenceError& error) {
+    fmt::print(stderr, "superpos: {}\n", error.what());
+    return cli::kExitDiverged;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "superpos: {}\n", error.what());
+    return 1;
+  }
+}

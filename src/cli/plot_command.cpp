@@ -1,0 +1,33 @@
+// `superpos plot RUN_DIR --out DIR`: the figures of one trained run.
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "io/atomic_file.hpp"
+#include "io/config.hpp"
+#include "io/run_results.hpp"
+#include "plot/figures.hpp"
+
+namespace po = boost::program_options;
+
+namespace superpos::cli {
+
+int plot_command(const std::vector<std::string>& args) {
+  po::options_description options("superpos plot --run DIR --out DIR");
+  options.add_options()("help,h", "show this help")("run", po::value<std::string>(), "trained run folder")(
+      "out", po::value<std::string>(), "folder for the figures (SVG and PDF)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitOk;
+  }
+  if (!vm.count("run") || !vm.count("out")) throw InputError("command line: options '--run DIR' and '--out DIR' are required");
+  const RunResults run = read_run(vm["run"].as<std::string>());
+  const std::filesystem::path out = vm["out"].as<std::string>();
+  ensure_output_directory(out);
+  plot_run_figures(run, out);
+  return kExitOk;
+}
+
+}  // namespace superpos::cli

@@ -1,0 +1,227 @@
+#include "io/config.hpp"
+
+#include <boost/program_options/parsers.hpp>
+#include <boost/program_options/value_semantic.hpp>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace superpos {
+namespace {
+
+struct KeySpec {
+  const char* key;
+  const char* default_value;  // nullptr: required
+  const char* help;
+};
+
+// The one list of keys: order here is the order of --help and of canonical_text.
+constexpr KeySpec kKeys[] = {
+    {"name", nullptr, "run identifier, used for its output folder ([A-Za-z0-9_.-]+)"},
+    {"title", "", "human-readable title for the report (default: the name)"},
+    {"features", "5", "number of input features N (2 <= N <= 4096)"},
+    {"hidden", "2", "hidden dimensions H (1 <= H < features)"},
+    {"activation", "linear", "output activation: linear or relu"},
+    {"sparsity", "0", "probability that an input value is zeroed (0 <= p < 1)"},
+    {"importance_decay", "0.9", "feature i has importance decay^i (0 < decay <= 1)"},
+    {"steps", "10000", "optimizer steps (1 <= steps <= 10000000)"},
+    {"batch", "1024", "samples per step (1 <= batch <= 1048576)"},
+    {"lr", "0.001", "peak learning rate of the cosine schedule (0 < lr <= 10)"},
+    {"weight_decay", "0.01", "AdamW decoupled weight decay (0 <= wd < 1)"},
+    {"seed", "42", "torch.manual_seed value (0 <= seed < 2^32)"},
+    {"stream_offset", "0", "32-bit draws to skip after seeding, to start mid-stream (>= 0)"},
+    {"log_every", "100", "record the loss every this many steps (>= 1)"},
+};
+
+// Where a value came from, for messages: "FILE:LINE" or "command line".
+struct Origin {
+  std::string where;
+  std::string value;
+};
+
+std::string read_config_text(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw InputError(fmt::format("{}: no such configuration file", path));
+  if (fs::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a configuration file", path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot be read (permission denied?)", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark is harmless
+  std::string unix_text;
+  unix_text.reserve(text.size());
+  for (char c : text) {
+    if (c == '\r') continue;  // Windows line endings too
+    if (c == '\0') throw InputError(fmt::format("{}: is a binary file, not a configuration file", path));
+    unix_text.push_back(c);
+  }
+  return unix_text;
+}
+
+// Finds, for each key, the line it is set on, so that errors can point at it.
+std::map<std::string, Origin> locate_keys(const std::string& path, const std::string& text) {
+  std::map<std::string, Origin> located;
+  std::istringstream lines(text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    const auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    const auto equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    auto trim = [](std::string s) {
+      const auto first = s.find_first_not_of(" \t");
+      const auto last = s.find_last_not_of(" \t");
+      return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+    };
+    const std::string key = trim(line.substr(0, equals));
+    if (!located.contains(key)) located[key] = {fmt::format("{}:{}", path, number), trim(line.substr(equals + 1))};
+  }
+  return located;
+}
+
+std::string where_of(const std::map<std::string, Origin>& located, const std::string& path, const std::string& key) {
+  const auto found = located.find(key);
+  return found == located.end() ? path : found->second.where;
+}
+
+class Validator {
+ public:
+  Validator(std::map<std::string, Origin> origins) : origins_(std::move(origins)) {}
+
+  [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& expected) const {
+    const Origin& origin = origins_.at(key);
+    throw InputError(fmt::format("{}: key '{}': value '{}' {} (expected {})", origin.where, key, origin.value,
+                                 problem, expected));
+  }
+  const std::string& raw(const std::string& key) const { return origins_.at(key).value; }
+
+  long long integer(const std::string& key, long long min, long long max, const std::string& expected) const {
+    const std::string& text = raw(key);
+    long long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty()) fail(key, "is empty", expected);
+    if (ec == std::errc::result_out_of_range) fail(key, "is out of range", expected);
+    if (ec != std::errc() || end != text.data() + text.size()) fail(key, "is not a whole number", expected);
+    if (value < min || value > max) fail(key, "is out of range", expected);
+    return value;
+  }
+
+  double real(const std::string& key, double min, bool min_inclusive, double max, bool max_inclusive,
+              const std::string& expected) const {
+    const std::string& text = raw(key);
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty()) fail(key, "is empty", expected);
+    if (ec != std::errc() || end != text.data() + text.size()) fail(key, "is not a number", expected);
+    if (!std::isfinite(value)) fail(key, "is not finite", expected);
+    const bool above = min_inclusive ? value >= min : value > min;
+    const bool below = max_inclusive ? value <= max : value < max;
+    if (!above || !below) fail(key, "is out of range", expected);
+    return value;
+  }
+
+ private:
+  std::map<std::string, Origin> origins_;
+};
+
+RunConfig validate(const Validator& v) {
+  RunConfig config;
+  config.name = v.raw("name");
+  if (config.name.empty()) v.fail("name", "is empty", "letters, digits, '_', '.' or '-'");
+  for (char c : config.name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
+      v.fail("name", "has a character that cannot name a folder", "letters, digits, '_', '.' or '-'");
+  config.title = v.raw("title").empty() ? config.name : v.raw("title");
+
+  TrainSettings& t = config.train;
+  t.features = static_cast<int>(v.integer("features", 2, 4096, "a whole number 2 <= features <= 4096"));
+  t.hidden = static_cast<int>(v.integer("hidden", 1, 4095, "a whole number 1 <= hidden < features"));
+  if (t.hidden >= t.features)
+    v.fail("hidden", fmt::format("is not below features ({})", t.features), "1 <= hidden < features");
+  const std::string& activation = v.raw("activation");
+  if (activation == "linear") t.activation = Activation::linear;
+  else if (activation == "relu") t.activation = Activation::relu;
+  else v.fail("activation", "is not a known activation", "linear or relu");
+  t.sparsity = v.real("sparsity", 0.0, true, 1.0, false, "0 <= sparsity < 1");
+  t.importance_decay = v.real("importance_decay", 0.0, false, 1.0, true, "0 < importance_decay <= 1");
+  t.steps = static_cast<long>(v.integer("steps", 1, 10'000'000, "a whole number 1 <= steps <= 10000000"));
+  t.batch = static_cast<long>(v.integer("batch", 1, 1'048'576, "a whole number 1 <= batch <= 1048576"));
+  t.lr = v.real("lr", 0.0, false, 10.0, true, "0 < lr <= 10");
+  t.weight_decay = v.real("weight_decay", 0.0, true, 1.0, false, "0 <= weight_decay < 1");
+  t.seed = static_cast<std::uint64_t>(v.integer("seed", 0, 4294967295LL, "a whole number 0 <= seed < 2^32"));
+  t.stream_offset = static_cast<std::uint64_t>(
+      v.integer("stream_offset", 0, 1'000'000'000'000LL, "a whole number 0 <= stream_offset <= 10^12"));
+  t.log_every = static_cast<long>(v.integer("log_every", 1, 10'000'000, "a whole number >= 1"));
+  return config;
+}
+
+}  // namespace
+
+po::options_description run_config_options() {
+  po::options_description options("Configuration keys (in the file as `key = value`; on the command line as --key value)");
+  for (const KeySpec& spec : kKeys) {
+    const std::string help = spec.default_value && *spec.default_value
+                                 ? fmt::format("{} [default {}]", spec.help, spec.default_value)
+                                 : std::string(spec.help) + (spec.default_value ? "" : " [required]");
+    options.add_options()(spec.key, po::value<std::string>(), help.c_str());
+  }
+  return options;
+}
+
+RunConfig load_run_config(const std::string& config_path, const po::variables_map& overrides) {
+  const std::string text = read_config_text(config_path);
+  const auto located = locate_keys(config_path, text);
+
+  po::options_description file_options;
+  for (const KeySpec& spec : kKeys) file_options.add_options()(spec.key, po::value<std::string>());
+  po::variables_map from_file;
+  std::istringstream stream(text);
+  try {
+    po::store(po::parse_config_file(stream, file_options, /*allow_unregistered=*/false), from_file);
+  } catch (const po::unknown_option& error) {
+    const std::string key = error.get_option_name();
+    throw InputError(fmt::format("{}: unknown key '{}' (known keys: see `superpos train --help`)",
+                                 where_of(located, config_path, key), key));
+  } catch (const po::multiple_occurrences& error) {
+    const std::string key = error.get_option_name();
+    throw InputError(fmt::format("{}: key '{}' is set more than once", where_of(located, config_path, key), key));
+  } catch (const po::error& error) {
+    throw InputError(fmt::format("{}: {}", config_path, error.what()));
+  }
+
+  std::map<std::string, Origin> origins;
+  for (const KeySpec& spec : kKeys) {
+    const std::string key = spec.key;
+    if (overrides.count(key)) {
+      origins[key] = {"command line", overrides[key].as<std::string>()};
+    } else if (from_file.count(key)) {
+      origins[key] = {where_of(located, config_path, key), from_file[key].as<std::string>()};
+    } else if (spec.default_value) {
+      origins[key] = {config_path, spec.default_value};
+    } else {
+      throw InputError(fmt::format("{}: required key '{}' is missing", config_path, key));
+    }
+  }
+  return validate(Validator(std::move(origins)));
+}
+
+std::string canonical_text(const RunConfig& config) {
+  const TrainSettings& t = config.train;
+  return fmt::format(
+      "name = {}\ntitle = {}\nfeatures = {}\nhidden = {}\nactivation = {}\nsparsity = {}\n"
+      "importance_decay = {}\nsteps = {}\nbatch = {}\nlr = {}\nweight_decay = {}\nseed = {}\n"
+      "stream_offset = {}\nlog_every = {}\n",
+      config.name, config.title, t.features, t.hidden, to_string(t.activation), t.sparsity, t.importance_decay,
+      t.steps, t.batch, t.lr, t.weight_decay, t.seed, t.stream_offset, t.log_every);
+}
+
+}  // namespace superpos

@@ -1,0 +1,39 @@
+// Run configurations: one INI file per experiment (report/configs/*.ini), every key overridable on
+// the command line by the option of the same name. Values are checked here, once, with messages
+// that name the file, line, key and value.
+#pragma once
+
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "train/trainer.hpp"
+
+namespace superpos {
+
+struct RunConfig {
+  std::string name;   // identifier used for output folders: [A-Za-z0-9_.-]+
+  std::string title;  // human-readable, for the report
+  TrainSettings train;
+};
+
+// A problem with the user's input. The message is the whole line to show (without "superpos: ").
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The configuration keys as command-line options (`--sparsity 0.7`), for --help and overrides.
+boost::program_options::options_description run_config_options();
+
+// Reads `config_path`, applies the overrides already parsed from the command line (options from
+// run_config_options()), and validates every value. Throws InputError.
+RunConfig load_run_config(const std::string& config_path,
+                          const boost::program_options::variables_map& overrides);
+
+// The resolved configuration as `key = value` lines in a fixed order: what the config hash covers
+// and what results.json records.
+std::string canonical_text(const RunConfig& config);
+
+}  // namespace superpos

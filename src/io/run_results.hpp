@@ -1,0 +1,35 @@
+// A trained run on disk: results.json (the machine-readable record every later stage reads) plus
+// CSV tables for people and spreadsheets. results.json is written last, so its presence means the
+// run is complete.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/config.hpp"
+#include "model/toy_model.hpp"
+#include "train/trainer.hpp"
+
+namespace superpos {
+
+struct RunResults {
+  RunConfig config;
+  std::string config_hash;   // SHA-256 of canonical_text(config)
+  std::string trainer_hash;  // SHA-256 of the trainer's sources
+  std::string command;       // the command line that trained it
+  ToyModel model;
+  std::vector<LossRecord> loss_log;
+  std::uint64_t draws_used = 0;
+};
+
+// Writes weights.csv, bias.csv, angles.csv, interactions.csv, interference.csv, loss.csv and
+// finally results.json into `dir`, each atomically.
+void write_run(const RunResults& results, const std::filesystem::path& dir);
+
+// Reads results.json from a run folder; throws InputError naming the file on any problem.
+RunResults read_run(const std::filesystem::path& dir);
+
+double final_loss(const RunResults& results);
+
+}  // namespace superpos
