@@ -1,0 +1,181 @@
+#include "plot/figures.hpp"
+
+#define GNUPLOT_ENABLE_CXX11 1
+#include <gnuplot-iostream.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "analysis/geometry.hpp"
+#include "io/atomic_file.hpp"
+
+namespace superpos {
+namespace {
+
+using Rows = std::vector<std::vector<double>>;
+
+enum class Format { svg, pdf };
+
+struct Canvas {
+  double width_in;  // inches; SVG uses 100 px per inch
+  double height_in;
+};
+
+std::string terminal(Format format, Canvas canvas) {
+  if (format == Format::svg)
+    return fmt::format("set terminal svg size {},{} dynamic enhanced font 'DejaVu Sans,12' background '#ffffff'\n",
+                       static_cast<int>(canvas.width_in * 100), static_cast<int>(canvas.height_in * 100));
+  return fmt::format("set terminal pdfcairo size {}in,{}in enhanced font 'DejaVu Sans,9'\n", canvas.width_in,
+                     canvas.height_in);
+}
+
+// gnuplot-iostream gives no exit status, so a figure is good when gnuplot printed no error and the
+// file it wrote is not empty. The figure is drawn under a temporary name and renamed when good.
+template <typename Draw>
+void draw_figure(const std::filesystem::path& path, Format format, Canvas canvas, Draw draw) {
+  const std::filesystem::path temporary = temporary_path_for(path);
+  const std::filesystem::path log = temporary_path_for(path.string() + ".log");
+  {
+    Gnuplot gp(fmt::format("gnuplot 2>'{}'", log.string()));
+    gp << terminal(format, canvas);
+    gp << fmt::format("set output '{}'\n", temporary.string());
+    gp << "set encoding utf8\nset border lw 0.8 lc rgb '#444444'\nset tics textcolor rgb '#222222'\n";
+    draw(gp);
+    gp << "unset output\n";
+  }
+  std::ifstream log_in(log);
+  std::stringstream messages;
+  messages << log_in.rdbuf();
+  std::error_code ec;
+  std::filesystem::remove(log, ec);
+  const std::string text = messages.str();
+  const bool failed = text.find("error") != std::string::npos || text.find("not found") != std::string::npos ||
+                      !std::filesystem::exists(temporary) || std::filesystem::file_size(temporary) == 0;
+  if (failed) {
+    std::filesystem::remove(temporary, ec);
+    const auto first_line = text.substr(0, text.find_first_of('\n', text.find_first_not_of('\n')));
+    throw std::runtime_error(fmt::format("{}: gnuplot failed: {}", path.string(),
+                                         first_line.empty() ? "no output" : first_line));
+  }
+  commit_file(temporary, path);
+}
+
+double max_abs(const Eigen::MatrixXd& m) { return std::max(m.cwiseAbs().maxCoeff(), 1e-9); }
+
+void heatmap_settings(Gnuplot& gp, double limit) {
+  gp << "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\n";
+  gp << fmt::format("set cbrange [{}:{}]\n", -limit, limit);
+  gp << "set cbtics scale 0.5\nunset key\nset tics scale 0\n";
+}
+
+void draw_weights(Gnuplot& gp, const RunResults& run) {
+  const Weights& w = run.model.weights;
+  const Geometry g = analyse(w);
+  const Eigen::VectorXf importance = feature_importance(run.config.train.features, run.config.train.importance_decay);
+  const double reach = std::max(1.2, 1.15 * g.norms.maxCoeff());
+  gp << "set size ratio -1\nset grid lc rgb '#dddddd'\n";
+  gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
+  gp << (w.cols() > 2 ? "set xlabel 'hidden dim 0 (first 2 of H shown)'\n" : "set xlabel 'hidden dim 0'\n");
+  gp << "set ylabel 'hidden dim 1'\nset key outside right center samplen 1 spacing 1.3 font ',10'\n";
+  gp << "set title 'rows of W as points (size grows with norm)'\n";
+  std::string plot = "plot ";
+  for (Eigen::Index i = 0; i < w.rows(); ++i) {
+    const std::string colour = feature_colour(static_cast<int>(i));
+    plot += fmt::format("'-' with lines dt 2 lw 1.2 lc rgb '{}' notitle, ", colour);
+    plot += fmt::format("'-' with points pt 7 ps {:.2f} lc rgb '{}' title 'f{} (imp. {:.2f}, |W|={:.2f})'{}",
+                        0.5 + 2.0 * g.norms[i], colour, i, importance[i], g.norms[i], i + 1 < w.rows() ? ", " : "\n");
+  }
+  gp << plot;
+  for (Eigen::Index i = 0; i < w.rows(); ++i) {
+    const double y = w.cols() > 1 ? w(i, 1) : 0.0;
+    gp.send1d(Rows{{0.0, 0.0}, {w(i, 0), y}});
+    gp.send1d(Rows{{w(i, 0), y}});
+  }
+}
+
+void draw_matrix(Gnuplot& gp, const Eigen::MatrixXd& values, const std::string& title, const std::string& xlabel,
+                 const std::string& ylabel) {
+  heatmap_settings(gp, max_abs(values));
+  gp << fmt::format("set title '{}'\nset xlabel '{}'\nset ylabel '{}'\n", title, xlabel, ylabel);
+  gp << fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", values.cols() - 0.5, values.rows() - 0.5);
+  gp << "set xtics 1\nset ytics 1\nset size ratio -1\n";
+  // Filled boxes rather than `with image`: crisp in every viewer, and a single row works too.
+  gp << "plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette, '-' using 1:2:(sprintf('%.3f', abs($3) < 0.0005 ? 0 : $3)) with labels font ',9'\n";
+  Rows cells;
+  for (Eigen::Index i = 0; i < values.rows(); ++i)
+    for (Eigen::Index j = 0; j < values.cols(); ++j)
+      cells.push_back({static_cast<double>(j), static_cast<double>(i), values(i, j)});
+  gp.send1d(cells);
+  gp.send1d(cells);
+}
+
+void draw_interference(Gnuplot& gp, const RunResults& run) {
+  const Geometry g = analyse(run.model.weights);
+  const double limit = std::max(0.05, 1.25 * g.interference.cwiseAbs().maxCoeff());
+  gp << "set title 'interference: sum over j ≠ i of W_i · W_j'\nset xlabel 'feature'\nunset key\n";
+  gp << fmt::format("set xrange [-0.6:{}]\nset yrange [{}:{}]\n", g.interference.size() - 0.4, -limit, limit);
+  gp << "set xtics 1\nset grid ytics lc rgb '#dddddd'\nset xzeroaxis lt -1\nset boxwidth 0.7\n";
+  gp << "set style fill solid 0.85 border lc rgb '#333333'\n";
+  gp << "plot '-' using 1:2:3 with boxes lc rgb variable, "
+        "'-' using 1:($2 >= 0 ? $2 : $2):(sprintf('%.3f', abs($2) < 0.0005 ? 0 : $2)) with labels offset 0,char 0.8 font ',9'\n";
+  Rows bars;
+  for (Eigen::Index i = 0; i < g.interference.size(); ++i) {
+    const auto colour = std::stoul(feature_colour(static_cast<int>(i)).substr(1), nullptr, 16);
+    bars.push_back({static_cast<double>(i), g.interference[i], static_cast<double>(colour)});
+  }
+  gp.send1d(bars);
+  gp.send1d(bars);
+}
+
+void draw_loss(Gnuplot& gp, const RunResults& run) {
+  gp << "set title 'training loss (batch loss, log scale) and learning rate'\n";
+  gp << "set xlabel 'step'\nset ylabel 'loss'\nset logscale y\nset grid lc rgb '#dddddd'\n";
+  gp << "set y2label 'learning rate'\nset y2tics\nset ytics nomirror\nset key top right\n";
+  gp << "plot '-' using 1:2 with lines lw 2 lc rgb '#0072B2' title 'loss', "
+        "'-' using 1:3 axes x1y2 with lines dt 2 lw 1.2 lc rgb '#888888' title 'lr'\n";
+  Rows points;
+  for (const LossRecord& r : run.loss_log) points.push_back({static_cast<double>(r.step), r.loss, r.lr});
+  gp.send1d(points);
+  gp.send1d(points);
+}
+
+}  // namespace
+
+const std::vector<std::string>& figure_names() {
+  static const std::vector<std::string> names = {"weights", "interactions", "bias", "interference", "loss"};
+  return names;
+}
+
+std::string feature_colour(int feature) {
+  static const char* const kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                                         "#D55E00", "#56B4E9", "#F0E442", "#000000"};
+  return kPalette[feature % 8];
+}
+
+void plot_run_figures(const RunResults& run, const std::filesystem::path& out_dir) {
+  const Geometry g = analyse(run.model.weights);
+  const Eigen::MatrixXd bias_row = run.model.bias.cast<double>().transpose();
+  for (Format format : {Format::svg, Format::pdf}) {
+    const std::string ext = format == Format::svg ? ".svg" : ".pdf";
+    draw_figure(out_dir / ("weights" + ext), format, {6.4, 4.4}, [&](Gnuplot& gp) { draw_weights(gp, run); });
+    draw_figure(out_dir / ("interactions" + ext), format, {4.6, 4.2}, [&](Gnuplot& gp) {
+      draw_matrix(gp, g.interactions, "feature interactions W W^T", "feature j", "feature i");
+    });
+    draw_figure(out_dir / ("bias" + ext), format, {5.0, 1.9}, [&](Gnuplot& gp) {
+      gp << "unset colorbox\n";  // the values are written in the cells
+      draw_matrix(gp, bias_row, "bias b", "feature", "");
+    });
+    draw_figure(out_dir / ("interference" + ext), format, {4.6, 3.4},
+                [&](Gnuplot& gp) { draw_interference(gp, run); });
+    draw_figure(out_dir / ("loss" + ext), format, {5.6, 3.2}, [&](Gnuplot& gp) { draw_loss(gp, run); });
+  }
+  nlohmann::ordered_json manifest = {{"run", run.config.name}, {"config_hash", run.config_hash},
+                                     {"figures", figure_names()}};
+  write_file_atomically(out_dir / "figures.json", manifest.dump(1) + "\n");
+}
+
+}  // namespace superpos

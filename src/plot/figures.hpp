@@ -1,0 +1,23 @@
+// The figures of a run, drawn by gnuplot: weight rows as points in the plane, the W W^T heatmap,
+// the bias, the per-feature interference and the loss curve. Each figure is written as SVG (for the
+// HTML report) and PDF (vector graphics for the LaTeX report). Only this stage talks to gnuplot.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/run_results.hpp"
+
+namespace superpos {
+
+// The figure names a run gets, in report order; each exists as NAME.svg and NAME.pdf.
+const std::vector<std::string>& figure_names();
+
+// The colour of feature i, the same in every figure (Okabe-Ito, safe for colour-blind readers).
+std::string feature_colour(int feature);
+
+// Writes every figure of `run` into `out_dir`, each atomically, then `figures.json` listing them.
+void plot_run_figures(const RunResults& run, const std::filesystem::path& out_dir);
+
+}  // namespace superpos
