@@ -14,6 +14,8 @@ inline constexpr int kExitDiverged = 3;     // training stopped being finite
 
 int train_command(const std::vector<std::string>& args);
 int plot_command(const std::vector<std::string>& args);
+int claims_command(const std::vector<std::string>& args);
+int render_command(const std::vector<std::string>& args);
 int draws_command(const std::vector<std::string>& args);
 int hash_command(const std::vector<std::string>& args);
 

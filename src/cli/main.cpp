@@ -18,6 +18,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  train   --config FILE --out DIR [--key value ...]  train one configuration\n"
     "  plot    --run DIR --out DIR                       draw the figures of a trained run\n"
+    "  claims  SET_DIR...                                check the article's claims on folders of runs\n"
+    "  render  --template FILE --runs DIR --out FILE      fill the report's Markdown from the results\n"
     "  draws   --config FILE                             32-bit draws a run takes (for stream_offset)\n"
     "  hash    trainer|plot|report                       SHA-256 of that stage's sources\n"
     "\n"
@@ -36,9 +38,11 @@ int main(int argc, char** argv) {
   try {
     if (command == "train") return cli::train_command(args);
     if (command == "plot") return cli::plot_command(args);
+    if (command == "claims") return cli::claims_command(args);
+    if (command == "render") return cli::render_command(args);
     if (command == "draws") return cli::draws_command(args);
     if (command == "hash") return cli::hash_command(args);
-    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, draws or hash)\n", command);
+    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, claims, render, draws or hash)\n", command);
     return cli::kExitBadInput;
   } catch (const InputError& error) {
     fmt::print(stderr, "superpos: {}\n", error.what());

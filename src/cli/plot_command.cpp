@@ -15,7 +15,9 @@ namespace superpos::cli {
 int plot_command(const std::vector<std::string>& args) {
   po::options_description options("superpos plot --run DIR --out DIR");
   options.add_options()("help,h", "show this help")("run", po::value<std::string>(), "trained run folder")(
-      "out", po::value<std::string>(), "folder for the figures (SVG and PDF)");
+      "out", po::value<std::string>(), "folder for the figures (SVG and PDF)")(
+      "only", po::value<std::vector<std::string>>()->multitoken(),
+      "draw only these figures (weights, interactions, bias, interference, loss)");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
   if (vm.count("help")) {
@@ -26,7 +28,7 @@ int plot_command(const std::vector<std::string>& args) {
   const RunResults run = read_run(vm["run"].as<std::string>());
   const std::filesystem::path out = vm["out"].as<std::string>();
   ensure_output_directory(out);
-  plot_run_figures(run, out);
+  plot_run_figures(run, out, vm.count("only") ? vm["only"].as<std::vector<std::string>>() : std::vector<std::string>{});
   return kExitOk;
 }
 

@@ -29,7 +29,7 @@ std::string terminal(Format format, Canvas canvas) {
   if (format == Format::svg)
     return fmt::format("set terminal svg size {},{} dynamic enhanced font 'DejaVu Sans,12' background '#ffffff'\n",
                        static_cast<int>(canvas.width_in * 100), static_cast<int>(canvas.height_in * 100));
-  return fmt::format("set terminal pdfcairo size {}in,{}in enhanced font 'DejaVu Sans,9'\n", canvas.width_in,
+  return fmt::format("set terminal pdfcairo size {}in,{}in enhanced font 'DejaVu Sans,11'\n", canvas.width_in,
                      canvas.height_in);
 }
 
@@ -64,7 +64,9 @@ void draw_figure(const std::filesystem::path& path, Format format, Canvas canvas
   commit_file(temporary, path);
 }
 
-double max_abs(const Eigen::MatrixXd& m) { return std::max(m.cwiseAbs().maxCoeff(), 1e-9); }
+// Colour range at least +/-0.1, so that values that are ~0 (the point of the linear model's bias)
+// read as white rather than as saturated noise.
+double colour_limit(const Eigen::MatrixXd& m) { return std::max(m.cwiseAbs().maxCoeff(), 0.1); }
 
 void heatmap_settings(Gnuplot& gp, double limit) {
   gp << "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\n";
@@ -99,7 +101,7 @@ void draw_weights(Gnuplot& gp, const RunResults& run) {
 
 void draw_matrix(Gnuplot& gp, const Eigen::MatrixXd& values, const std::string& title, const std::string& xlabel,
                  const std::string& ylabel) {
-  heatmap_settings(gp, max_abs(values));
+  heatmap_settings(gp, colour_limit(values));
   gp << fmt::format("set title '{}'\nset xlabel '{}'\nset ylabel '{}'\n", title, xlabel, ylabel);
   gp << fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", values.cols() - 0.5, values.rows() - 0.5);
   gp << "set xtics 1\nset ytics 1\nset size ratio -1\n";
@@ -156,25 +158,37 @@ std::string feature_colour(int feature) {
   return kPalette[feature % 8];
 }
 
-void plot_run_figures(const RunResults& run, const std::filesystem::path& out_dir) {
+void plot_run_figures(const RunResults& run, const std::filesystem::path& out_dir,
+                      const std::vector<std::string>& only) {
+  for (const std::string& name : only)
+    if (std::find(figure_names().begin(), figure_names().end(), name) == figure_names().end())
+      throw std::runtime_error(fmt::format("unknown figure '{}'", name));
+  auto wanted = [&](const std::string& name) {
+    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+  };
   const Geometry g = analyse(run.model.weights);
   const Eigen::MatrixXd bias_row = run.model.bias.cast<double>().transpose();
   for (Format format : {Format::svg, Format::pdf}) {
     const std::string ext = format == Format::svg ? ".svg" : ".pdf";
-    draw_figure(out_dir / ("weights" + ext), format, {6.4, 4.4}, [&](Gnuplot& gp) { draw_weights(gp, run); });
-    draw_figure(out_dir / ("interactions" + ext), format, {4.6, 4.2}, [&](Gnuplot& gp) {
-      draw_matrix(gp, g.interactions, "feature interactions W W^T", "feature j", "feature i");
-    });
-    draw_figure(out_dir / ("bias" + ext), format, {5.0, 1.9}, [&](Gnuplot& gp) {
-      gp << "unset colorbox\n";  // the values are written in the cells
-      draw_matrix(gp, bias_row, "bias b", "feature", "");
-    });
-    draw_figure(out_dir / ("interference" + ext), format, {4.6, 3.4},
-                [&](Gnuplot& gp) { draw_interference(gp, run); });
-    draw_figure(out_dir / ("loss" + ext), format, {5.6, 3.2}, [&](Gnuplot& gp) { draw_loss(gp, run); });
+    if (wanted("weights"))
+      draw_figure(out_dir / ("weights" + ext), format, {6.4, 4.4}, [&](Gnuplot& gp) { draw_weights(gp, run); });
+    if (wanted("interactions"))
+      draw_figure(out_dir / ("interactions" + ext), format, {4.6, 4.2}, [&](Gnuplot& gp) {
+        draw_matrix(gp, g.interactions, "feature interactions W W^T", "feature j", "feature i");
+      });
+    if (wanted("bias"))
+      draw_figure(out_dir / ("bias" + ext), format, {5.0, 1.9}, [&](Gnuplot& gp) {
+        gp << "unset colorbox\n";  // the values are written in the cells
+        draw_matrix(gp, bias_row, "bias b", "feature", "");
+      });
+    if (wanted("interference"))
+      draw_figure(out_dir / ("interference" + ext), format, {4.6, 3.4},
+                  [&](Gnuplot& gp) { draw_interference(gp, run); });
+    if (wanted("loss"))
+      draw_figure(out_dir / ("loss" + ext), format, {5.6, 3.2}, [&](Gnuplot& gp) { draw_loss(gp, run); });
   }
   nlohmann::ordered_json manifest = {{"run", run.config.name}, {"config_hash", run.config_hash},
-                                     {"figures", figure_names()}};
+                                     {"figures", only.empty() ? figure_names() : only}};
   write_file_atomically(out_dir / "figures.json", manifest.dump(1) + "\n");
 }
 

@@ -18,6 +18,8 @@ const std::vector<std::string>& figure_names();
 std::string feature_colour(int feature);
 
 // Writes every figure of `run` into `out_dir`, each atomically, then `figures.json` listing them.
-void plot_run_figures(const RunResults& run, const std::filesystem::path& out_dir);
+// `only` limits the figures drawn to those names (all when empty).
+void plot_run_figures(const RunResults& run, const std::filesystem::path& out_dir,
+                      const std::vector<std::string>& only = {});
 
 }  // namespace superpos

@@ -1,0 +1,45 @@
+#include "claims/thresholds.hpp"
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+
+#include "io/config.hpp"
+
+namespace po = boost::program_options;
+
+namespace superpos {
+
+Thresholds load_thresholds(const std::filesystem::path& path) {
+  Thresholds t;
+  const std::map<std::string, double*> keys = {
+      {"represented_norm", &t.represented_norm},
+      {"unit_norm_tolerance", &t.unit_norm_tolerance},
+      {"unrepresented_norm", &t.unrepresented_norm},
+      {"orthogonal_tolerance_degrees", &t.orthogonal_tolerance_degrees},
+      {"line_tolerance_degrees", &t.line_tolerance_degrees},
+      {"near_zero", &t.near_zero},
+      {"distinct_direction_degrees", &t.distinct_direction_degrees},
+      {"negative_interaction", &t.negative_interaction},
+      {"orthogonality_margin", &t.orthogonality_margin}};
+  po::options_description options;
+  for (const auto& [key, target] : keys) options.add_options()(key.c_str(), po::value<double>(target)->required());
+  std::ifstream in(path);
+  if (!in) throw InputError(fmt::format("{}: cannot be read", path.string()));
+  try {
+    po::variables_map vm;
+    po::store(po::parse_config_file(in, options, false), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    throw InputError(fmt::format("{}: {}", path.string(), error.what()));
+  }
+  for (const auto& [key, target] : keys)
+    if (!std::isfinite(*target) || *target < 0)
+      throw InputError(fmt::format("{}: key '{}': value '{}' is out of range (expected a finite number >= 0)",
+                                   path.string(), key, *target));
+  return t;
+}
+
+}  // namespace superpos

@@ -1,0 +1,23 @@
+// The numbers the claims compare against, loaded from report/thresholds.ini (one reviewed file).
+#pragma once
+
+#include <filesystem>
+
+namespace superpos {
+
+struct Thresholds {
+  double represented_norm = 0.1;
+  double unit_norm_tolerance = 0.1;
+  double unrepresented_norm = 0.05;
+  double orthogonal_tolerance_degrees = 1.0;
+  double line_tolerance_degrees = 5.0;
+  double near_zero = 0.05;
+  double distinct_direction_degrees = 10.0;
+  double negative_interaction = 0.1;
+  double orthogonality_margin = 0.1;
+};
+
+// Every key must be present and a finite number >= 0; throws InputError naming file, line and key.
+Thresholds load_thresholds(const std::filesystem::path& path);
+
+}  // namespace superpos
