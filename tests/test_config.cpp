@@ -1,0 +1,103 @@
+#include <boost/program_options.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "io/config.hpp"
+
+using namespace superpos;
+namespace po = boost::program_options;
+
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / ("superpos_test_" + name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+po::variables_map overrides(std::vector<std::string> args = {}) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(run_config_options()).run(), vm);
+  return vm;
+}
+
+std::string error_of(const std::string& path, const po::variables_map& vm = overrides()) {
+  try {
+    load_run_config(path, vm);
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("A minimal config gets the article's defaults", "[config]") {
+  const RunConfig c = load_run_config(write_temp("min.ini", "name = demo\n"), overrides());
+  CHECK(c.name == "demo");
+  CHECK(c.title == "demo");
+  CHECK(c.train.features == 5);
+  CHECK(c.train.hidden == 2);
+  CHECK(c.train.steps == 10000);
+  CHECK(c.train.batch == 1024);
+  CHECK(c.train.lr == 1e-3);
+  CHECK(c.train.seed == 42);
+}
+
+TEST_CASE("Command-line options override the file", "[config]") {
+  const auto path = write_temp("over.ini", "name = demo\nsparsity = 0.5\nseed = 1\n");
+  const RunConfig c = load_run_config(path, overrides({"--sparsity", "0.7", "--seed", "3"}));
+  CHECK(c.train.sparsity == 0.7);
+  CHECK(c.train.seed == 3);
+}
+
+TEST_CASE("Windows line endings and a UTF-8 byte-order mark simply work", "[config]") {
+  const auto path = write_temp("crlf.ini", "\xEF\xBB\xBFname = demo\r\nactivation = relu\r\n");
+  const RunConfig c = load_run_config(path, overrides());
+  CHECK(c.name == "demo");
+  CHECK(c.train.activation == Activation::relu);
+}
+
+TEST_CASE("Bad values are reported with file, line, key and value", "[config]") {
+  const auto p = write_temp("bad.ini", "name = demo\n# comment\nsparsity = 1.5\n");
+  CHECK(error_of(p) == p + ":3: key 'sparsity': value '1.5' is out of range (expected 0 <= sparsity < 1)");
+  const auto q = write_temp("bad2.ini", "name = demo\nsteps = ten\n");
+  CHECK(error_of(q) == q + ":2: key 'steps': value 'ten' is not a whole number (expected a whole number 1 <= steps <= 10000000)");
+  const auto r = write_temp("bad3.ini", "name = demo\nlr = nan\n");
+  CHECK(error_of(r) == r + ":2: key 'lr': value 'nan' is not finite (expected 0 < lr <= 10)");
+  const auto s = write_temp("bad4.ini", "name = demo\nhidden = 5\n");
+  CHECK(error_of(s) == s + ":2: key 'hidden': value '5' is not below features (5) (expected 1 <= hidden < features)");
+  const auto t = write_temp("bad5.ini", "name = demo\nactivation = tanh\n");
+  CHECK(error_of(t) == t + ":2: key 'activation': value 'tanh' is not a known activation (expected linear or relu)");
+}
+
+TEST_CASE("A bad override names the command line", "[config]") {
+  const auto p = write_temp("ok.ini", "name = demo\n");
+  CHECK(error_of(p, overrides({"--batch", "0"})) ==
+        "command line: key 'batch': value '0' is out of range (expected a whole number 1 <= batch <= 1048576)");
+}
+
+TEST_CASE("Unknown, duplicate and missing keys are errors", "[config]") {
+  const auto unknown = write_temp("unknown.ini", "name = demo\nsparsty = 0.5\n");
+  CHECK(error_of(unknown) == unknown + ":2: unknown key 'sparsty' (known keys: see `superpos train --help`)");
+  const auto duplicate = write_temp("dup.ini", "name = demo\nseed = 1\nseed = 2\n");
+  CHECK(error_of(duplicate) == duplicate + ":2: key 'seed' is set more than once");
+  const auto missing = write_temp("missing.ini", "seed = 1\n");
+  CHECK(error_of(missing) == missing + ": required key 'name' is missing");
+}
+
+TEST_CASE("Files that are not configurations are refused", "[config]") {
+  CHECK(error_of("/nonexistent/x.ini") == "/nonexistent/x.ini: no such configuration file");
+  const auto dir = std::filesystem::temp_directory_path().string();
+  CHECK(error_of(dir) == dir + ": is a directory, not a configuration file");
+  const auto binary = write_temp("binary.ini", std::string("name = a\0b\n", 11));
+  CHECK(error_of(binary) == binary + ": is a binary file, not a configuration file");
+}
+
+TEST_CASE("The canonical text lists every resolved key in a fixed order", "[config]") {
+  const RunConfig c = load_run_config(write_temp("canon.ini", "sparsity = 0.5\nname = demo\n"), overrides());
+  const std::string text = canonical_text(c);
+  CHECK(text.rfind("name = demo\ntitle = demo\nfeatures = 5\n", 0) == 0);
+  CHECK(text.find("sparsity = 0.5\n") != std::string::npos);
+}

@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "model/toy_model.hpp"
+
+using namespace superpos;
+
+namespace {
+
+// The loss written out independently, in double, as the reference for finite differences.
+double reference_loss(const Eigen::MatrixXd& w, const Eigen::VectorXd& b, Activation activation,
+                      const Eigen::MatrixXd& x, const Eigen::VectorXd& importance) {
+  Eigen::MatrixXd z = (x * w * w.transpose()).rowwise() + b.transpose();
+  if (activation == Activation::relu) z = z.cwiseMax(0.0);
+  const Eigen::MatrixXd error = z - x;
+  return (error.array().square().rowwise() * importance.transpose().array()).rowwise().sum().mean();
+}
+
+struct Case {
+  ToyModel model;
+  Batch inputs;
+  Eigen::VectorXf importance;
+};
+
+Case random_case(Activation activation, double sparsity, unsigned seed) {
+  std::mt19937 engine(seed);
+  std::normal_distribution<float> normal;
+  std::uniform_real_distribution<float> uniform;
+  Case c;
+  c.model.activation = activation;
+  c.model.weights = Weights(5, 2);
+  for (Eigen::Index i = 0; i < c.model.weights.size(); ++i) c.model.weights.data()[i] = 0.6f * normal(engine);
+  c.model.bias = Eigen::VectorXf(5);
+  for (int i = 0; i < 5; ++i) c.model.bias[i] = 0.1f * normal(engine);
+  c.inputs = Batch(64, 5);
+  for (Eigen::Index k = 0; k < c.inputs.size(); ++k)
+    c.inputs.data()[k] = uniform(engine) < sparsity ? 0.0f : normal(engine);
+  c.importance = feature_importance(5, 0.9);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("Feature importance is 0.9^i rounded as torch computes it in float", "[model]") {
+  const Eigen::VectorXf importance = feature_importance(5, 0.9);
+  // Bit patterns from torch: 0.9 ** torch.arange(5).
+  const std::uint32_t expected[] = {0x3f800000, 0x3f666666, 0x3f4f5c28, 0x3f3a9fbd, 0x3f27f62a};
+  for (int i = 0; i < 5; ++i) CHECK(std::bit_cast<std::uint32_t>(importance[i]) == expected[i]);
+}
+
+TEST_CASE("Gradients match central finite differences of the loss in double precision", "[model]") {
+  for (Activation activation : {Activation::linear, Activation::relu}) {
+    SECTION(to_string(activation)) {
+      const Case c = random_case(activation, 0.5, 11);
+      const Gradients g = loss_and_gradients(c.model, c.inputs, c.importance);
+      const Eigen::MatrixXd x = c.inputs.cast<double>();
+      const Eigen::VectorXd importance = c.importance.cast<double>();
+      Eigen::MatrixXd w = c.model.weights.cast<double>();
+      Eigen::VectorXd b = c.model.bias.cast<double>();
+      CHECK(g.loss == Approx(reference_loss(w, b, activation, x, importance)).epsilon(1e-5));
+      const double h = 1e-6;
+      for (Eigen::Index i = 0; i < w.rows(); ++i)
+        for (Eigen::Index k = 0; k < w.cols(); ++k) {
+          Eigen::MatrixXd up = w, down = w;
+          up(i, k) += h;
+          down(i, k) -= h;
+          const double numeric = (reference_loss(up, b, activation, x, importance) -
+                                  reference_loss(down, b, activation, x, importance)) / (2 * h);
+          CHECK(g.weights(i, k) == Approx(numeric).epsilon(1e-4).margin(1e-5));
+        }
+      for (Eigen::Index i = 0; i < b.size(); ++i) {
+        Eigen::VectorXd up = b, down = b;
+        up[i] += h;
+        down[i] -= h;
+        const double numeric =
+            (reference_loss(w, up, activation, x, importance) - reference_loss(w, down, activation, x, importance)) /
+            (2 * h);
+        CHECK(g.bias[i] == Approx(numeric).epsilon(1e-4).margin(1e-5));
+      }
+    }
+  }
+}
+
+TEST_CASE("ReLU passes no gradient where its output is zero", "[model]") {
+  ToyModel model{Weights::Zero(5, 2), Eigen::VectorXf::Constant(5, -1.0f), Activation::relu};
+  Batch inputs = Batch::Ones(4, 5);
+  const Gradients g = loss_and_gradients(model, inputs, feature_importance(5, 0.9));
+  CHECK(g.bias.isZero());
+  CHECK(g.weights.isZero());
+}
+
+TEST_CASE("reconstruct applies x W W^T + b and the activation", "[model]") {
+  ToyModel model{Weights::Zero(3, 1), Eigen::Vector3f(0.5f, -0.5f, 0.0f), Activation::relu};
+  model.weights(0, 0) = 1.0f;
+  Batch inputs(1, 3);
+  inputs << 2.0f, 1.0f, 1.0f;
+  const Batch out = reconstruct(model, inputs);
+  CHECK(out(0, 0) == Approx(2.5f));
+  CHECK(out(0, 1) == 0.0f);  // -0.5 clipped by the ReLU
+  CHECK(out(0, 2) == 0.0f);
+}
