@@ -29,7 +29,7 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report test check clean FORCE
+.PHONY: report test check crosscheck clean FORCE
 
 report: $(BUILD)/report/report.html $(BUILD)/report/report.pdf
 
@@ -124,6 +124,11 @@ test: $(BUILD)/CMakeCache.txt
 # The claims table on the article's runs and every seed; fails when an article claim fails on seed 42.
 check: $(RUNS) $(SEED_RUNS)
 	$(BIN) claims --json $(BUILD)/claims.json $(BUILD)/runs $(SEED_NUMBERS:%=$(BUILD)/seeds/s%)
+
+# Where Debian's python3-torch is installed: superpos against the article's PyTorch code, seeds 0-5.
+crosscheck: $(BIN)
+	@/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "superpos: make crosscheck needs python3-torch: apt-get install -y python3-torch" >&2; exit 1; }
+	/usr/bin/python3 tests/reference/crosscheck.py $(BIN) --seeds 0-5
 
 clean:
 	rm -rf $(BUILD)

@@ -65,7 +65,7 @@ TEST_CASE("Bad values are reported with file, line, key and value", "[config]") 
   const auto q = write_temp("bad2.ini", "name = demo\nsteps = ten\n");
   CHECK(error_of(q) == q + ":2: key 'steps': value 'ten' is not a whole number (expected a whole number 1 <= steps <= 10000000)");
   const auto r = write_temp("bad3.ini", "name = demo\nlr = nan\n");
-  CHECK(error_of(r) == r + ":2: key 'lr': value 'nan' is not finite (expected 0 < lr <= 10)");
+  CHECK(error_of(r) == r + ":2: key 'lr': value 'nan' is not finite (expected 0 < lr <= 1e6)");
   const auto s = write_temp("bad4.ini", "name = demo\nhidden = 5\n");
   CHECK(error_of(s) == s + ":2: key 'hidden': value '5' is not below features (5) (expected 1 <= hidden < features)");
   const auto t = write_temp("bad5.ini", "name = demo\nactivation = tanh\n");

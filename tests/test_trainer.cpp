@@ -38,7 +38,7 @@ TEST_CASE("A shortened ReLU run at sparsity 0.9 represents all five features in 
 TEST_CASE("Training stops with a DivergenceError when the loss stops being finite", "[trainer]") {
   TrainSettings s;
   s.steps = 200;
-  s.lr = 1e30;  // not reachable through a config (lr <= 10), but the trainer must still catch it
+  s.lr = 1e30;
   s.weight_decay = 0.0;
   CHECK_THROWS_AS(train(s), DivergenceError);
 }

@@ -33,7 +33,7 @@ constexpr KeySpec kKeys[] = {
     {"importance_decay", "0.9", "feature i has importance decay^i (0 < decay <= 1)"},
     {"steps", "10000", "optimizer steps (1 <= steps <= 10000000)"},
     {"batch", "1024", "samples per step (1 <= batch <= 1048576)"},
-    {"lr", "0.001", "peak learning rate of the cosine schedule (0 < lr <= 10)"},
+    {"lr", "0.001", "peak learning rate of the cosine schedule (0 < lr <= 1e6)"},
     {"weight_decay", "0.01", "AdamW decoupled weight decay (0 <= wd < 1)"},
     {"seed", "42", "torch.manual_seed value (0 <= seed < 2^32)"},
     {"stream_offset", "0", "32-bit draws to skip after seeding, to start mid-stream (>= 0)"},
@@ -155,7 +155,7 @@ RunConfig validate(const Validator& v) {
   t.importance_decay = v.real("importance_decay", 0.0, false, 1.0, true, "0 < importance_decay <= 1");
   t.steps = static_cast<long>(v.integer("steps", 1, 10'000'000, "a whole number 1 <= steps <= 10000000"));
   t.batch = static_cast<long>(v.integer("batch", 1, 1'048'576, "a whole number 1 <= batch <= 1048576"));
-  t.lr = v.real("lr", 0.0, false, 10.0, true, "0 < lr <= 10");
+  t.lr = v.real("lr", 0.0, false, 1e6, true, "0 < lr <= 1e6");
   t.weight_decay = v.real("weight_decay", 0.0, true, 1.0, false, "0 <= weight_decay < 1");
   t.seed = static_cast<std::uint64_t>(v.integer("seed", 0, 4294967295LL, "a whole number 0 <= seed < 2^32"));
   t.stream_offset = static_cast<std::uint64_t>(

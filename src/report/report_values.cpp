@@ -161,6 +161,26 @@ std::string robust_count(const ReportContext& c, const std::string& id) {
   return fmt::format("{} of {}", holds, c.seed_sets.size());
 }
 
+// Sentences, not a table: which claims held on every seed and which did not, so the prose around
+// the robustness table always says what the runs found.
+std::string robustness_summary(const ReportContext& c) {
+  if (c.seed_sets.empty()) return "No robustness seeds were trained.";
+  std::vector<std::string> always, sometimes;
+  for (const ClaimResult& claim : c.claims) {
+    int holds = 0;
+    for (const SeedSet& set : c.seed_sets) holds += claim_with_id(set.claims, claim.id).verdict == Verdict::holds;
+    if (holds == static_cast<int>(c.seed_sets.size())) always.push_back(fmt::format("`{}`", claim.id));
+    else sometimes.push_back(fmt::format("`{}` ({} of {})", claim.id, holds, c.seed_sets.size()));
+  }
+  std::string out = fmt::format("Of the {} claims, {} held on every one of the {} seeds.", c.claims.size(),
+                                always.size(), c.seed_sets.size());
+  if (!sometimes.empty())
+    out += fmt::format(" These did not hold on every seed: {}. Where a claim fails on some seeds, the article's "
+                       "single run showed one of several solutions training can reach, and the conclusion drawn "
+                       "from it is not guaranteed.", fmt::join(sometimes, "; "));
+  return out;
+}
+
 std::string seed_gallery(const ReportContext& c) {
   std::string out;
   for (const SeedSet& set : c.seed_sets) {
@@ -213,6 +233,7 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
   if (verb == "robustness") return robustness_table(c);
   if (verb == "robust") return robust_count(c, arg(1));
   if (verb == "seed_gallery") return seed_gallery(c);
+  if (verb == "robustness_summary") return robustness_summary(c);
   if (verb == "seeds") return fmt::format("{}", c.seed_sets.size());
   if (verb == "provenance") return provenance(run_named(c, arg(1)));
   if (verb == "report_hash") return short_hash(c.report_hash);

@@ -1,0 +1,74 @@
+// End-to-end: the superpos binary's exit statuses, one-line errors, and what it leaves on disk.
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+namespace {
+
+struct Outcome {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+Outcome run_cli(const std::string& args) {
+  const std::string command = std::string(SUPERPOS_CLI) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (pipe && fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
+  const int raw = pipe ? pclose(pipe) : -1;
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, output};
+}
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("superpos_cli_" + name);
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("A bad config value exits 2 with one line and writes nothing", "[cli]") {
+  const auto dir = fresh_dir("bad");
+  const auto config = std::filesystem::temp_directory_path() / "superpos_cli_bad.ini";
+  std::ofstream(config) << "name = x\nsparsity = 2\n";
+  const Outcome o = run_cli("train --config " + config.string() + " --out " + dir.string());
+  CHECK(o.status == 2);
+  CHECK(o.output == "superpos: " + config.string() +
+                        ":2: key 'sparsity': value '2' is out of range (expected 0 <= sparsity < 1)\n");
+  CHECK_FALSE(std::filesystem::exists(dir));
+}
+
+TEST_CASE("A diverging run exits 3 with the step and a hint, and leaves no results", "[cli]") {
+  const auto dir = fresh_dir("diverge");
+  const auto config = std::filesystem::temp_directory_path() / "superpos_cli_diverge.ini";
+  std::ofstream(config) << "name = x\nsteps = 300\nbatch = 64\n";
+  const Outcome o = run_cli("train --config " + config.string() + " --lr 1e6 --out " + dir.string());
+  CHECK(o.status == 3);
+  CHECK(o.output.find("training diverged at step") != std::string::npos);
+  CHECK(o.output.find("try a lower lr") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "results.json"));
+}
+
+TEST_CASE("A good run writes every table and results.json", "[cli]") {
+  const auto dir = fresh_dir("good");
+  const auto config = std::filesystem::temp_directory_path() / "superpos_cli_good.ini";
+  std::ofstream(config) << "name = x\nsteps = 50\nbatch = 32\n";
+  const Outcome o = run_cli("train --config " + config.string() + " --out " + dir.string());
+  CHECK(o.status == 0);
+  for (const char* file : {"results.json", "weights.csv", "bias.csv", "angles.csv", "interactions.csv",
+                           "interference.csv", "loss.csv", "timing.json"})
+    CHECK(std::filesystem::exists(dir / file));
+  std::ifstream angles(dir / "angles.csv");
+  std::string header;
+  std::getline(angles, header);
+  CHECK(header == "i,j,degrees");
+}
+
+TEST_CASE("Unknown commands and options exit 2", "[cli]") {
+  CHECK(run_cli("frobnicate").status == 2);
+  CHECK(run_cli("train --no-such-option 1").status == 2);
+}
