@@ -127,12 +127,22 @@ std::string figure(const ReportContext& c, const std::vector<std::string>& w) {
   return fmt::format("![{} ({})]({}/{}/{}){{width=80%}}", caption, provenance(run), c.figures_dir, w[1], w[2]);
 }
 
+// Text for a pipe-table cell: a bare '|' (as in "max|b|") would start a new column.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
 std::string claims_table(const std::vector<ClaimResult>& claims, const std::string& subject) {
   std::string out = "| claim | verdict | measured | threshold | article section |\n|---|---|---|---|---|\n";
   for (const ClaimResult& claim : claims) {
     if (subject != "all" && claim.subject != subject) continue;
-    out += fmt::format("| {} (`{}`) | {} | {} | {} | {} |\n", claim.statement, claim.id, badge(claim), claim.measured,
-                       claim.threshold, claim.section);
+    out += fmt::format("| {} (`{}`) | {} | {} | {} | {} |\n", cell(claim.statement), claim.id, badge(claim),
+                       cell(claim.measured), cell(claim.threshold), cell(claim.section));
   }
   return out;
 }
