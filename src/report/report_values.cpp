@@ -197,7 +197,7 @@ std::string seed_gallery(const ReportContext& c) {
     std::vector<std::string> failed;
     for (const ClaimResult& claim : set.claims)
       if (claim.verdict == Verdict::fails) failed.push_back(fmt::format("`{}`", claim.id));
-    out += fmt::format("#### Seed {} {{#seed-{}}}\n\nFails: {}.\n\n", set.seed, set.label,
+    out += fmt::format("#### Seed {} {{#seed-{} .unnumbered}}\n\nFails: {}.\n\n", set.seed, set.label,
                        failed.empty() ? "nothing" : fmt::format("{}", fmt::join(failed, ", ")));
     for (const RunResults& run : set.runs)
       out += fmt::format("![`{}`, seed {}]({}/{}/{}/weights){{width=24%}}\n", run.config.name, set.seed,
