@@ -82,7 +82,6 @@ TEST_CASE("Comparisons across sparsity levels hold and fail in the expected dire
   const RunResults orthogonal = run("a", Activation::relu, 0.5, {{1, 0}, {0, 1}, {-1, 0}, {0, -0.5f}, {0.5f, 0}}, {}, 1.5);
   const RunResults triangle = run("b", Activation::relu, 0.9,
                                   {{1, 0}, {-0.5f, 0.866f}, {-0.5f, -0.866f}, {0.2f, 0.1f}, {-0.1f, 0.2f}}, {}, 0.2);
-  orthogonal.model.bias.size();
   CHECK(check_less_orthogonal(orthogonal, triangle, t).verdict == Verdict::holds);
   CHECK(check_less_orthogonal(triangle, orthogonal, t).verdict == Verdict::fails);
   CHECK(check_lower_loss(orthogonal, triangle, t).verdict == Verdict::holds);

@@ -123,7 +123,7 @@ void draw_interference(Gnuplot& gp, const RunResults& run) {
   gp << "set xtics 1\nset grid ytics lc rgb '#dddddd'\nset xzeroaxis lt -1\nset boxwidth 0.7\n";
   gp << "set style fill solid 0.85 border lc rgb '#333333'\n";
   gp << "plot '-' using 1:2:3 with boxes lc rgb variable, "
-        "'-' using 1:($2 >= 0 ? $2 : $2):(sprintf('%.3f', abs($2) < 0.0005 ? 0 : $2)) with labels offset 0,char 0.8 font ',9'\n";
+        "'-' using 1:2:(sprintf('%.3f', abs($2) < 0.0005 ? 0 : $2)) with labels offset 0,char 0.8 font ',9'\n";
   Rows bars;
   for (Eigen::Index i = 0; i < g.interference.size(); ++i) {
     const auto colour = std::stoul(feature_colour(static_cast<int>(i)).substr(1), nullptr, 16);

@@ -147,18 +147,27 @@ std::string claims_table(const std::vector<ClaimResult>& claims, const std::stri
   return out;
 }
 
+// The seed sets on which claim `id` does not hold; the table, the summary and `robust` all count
+// from this one list.
+std::vector<const SeedSet*> seeds_failing(const ReportContext& c, const std::string& id) {
+  std::vector<const SeedSet*> failing;
+  for (const SeedSet& set : c.seed_sets)
+    if (claim_with_id(set.claims, id).verdict != Verdict::holds) failing.push_back(&set);
+  return failing;
+}
+
+std::size_t seeds_holding(const ReportContext& c, const std::string& id) {
+  return c.seed_sets.size() - seeds_failing(c, id).size();
+}
+
 std::string robustness_table(const ReportContext& c) {
   if (c.seed_sets.empty()) return "*No robustness runs were made.*\n";
   std::string out = "| claim | holds in | seeds where it fails |\n|---|---:|---|\n";
   for (const ClaimResult& claim : c.claims) {
-    int holds = 0;
     std::vector<std::string> failing;
-    for (const SeedSet& set : c.seed_sets) {
-      const ClaimResult& seeded = claim_with_id(set.claims, claim.id);
-      if (seeded.verdict == Verdict::holds) ++holds;
-      else failing.push_back(fmt::format("[{}](#seed-{})", set.seed, set.label));
-    }
-    out += fmt::format("| `{}` | {} of {} | {} |\n", claim.id, holds, c.seed_sets.size(),
+    for (const SeedSet* set : seeds_failing(c, claim.id))
+      failing.push_back(fmt::format("[{}](#seed-{})", set->seed, set->label));
+    out += fmt::format("| `{}` | {} of {} | {} |\n", claim.id, seeds_holding(c, claim.id), c.seed_sets.size(),
                        failing.empty() ? "none" : fmt::format("{}", fmt::join(failing, ", ")));
   }
   return out + fmt::format("\nTable: Each claim re-checked on {} seeds (seed s, stream offset 0). ", c.seed_sets.size()) +
@@ -166,9 +175,7 @@ std::string robustness_table(const ReportContext& c) {
 }
 
 std::string robust_count(const ReportContext& c, const std::string& id) {
-  int holds = 0;
-  for (const SeedSet& set : c.seed_sets) holds += claim_with_id(set.claims, id).verdict == Verdict::holds;
-  return fmt::format("{} of {}", holds, c.seed_sets.size());
+  return fmt::format("{} of {}", seeds_holding(c, id), c.seed_sets.size());
 }
 
 // Sentences, not a table: which claims held on every seed and which did not, so the prose around
@@ -177,9 +184,8 @@ std::string robustness_summary(const ReportContext& c) {
   if (c.seed_sets.empty()) return "No robustness seeds were trained.";
   std::vector<std::string> always, sometimes;
   for (const ClaimResult& claim : c.claims) {
-    int holds = 0;
-    for (const SeedSet& set : c.seed_sets) holds += claim_with_id(set.claims, claim.id).verdict == Verdict::holds;
-    if (holds == static_cast<int>(c.seed_sets.size())) always.push_back(fmt::format("`{}`", claim.id));
+    const std::size_t holds = seeds_holding(c, claim.id);
+    if (holds == c.seed_sets.size()) always.push_back(fmt::format("`{}`", claim.id));
     else sometimes.push_back(fmt::format("`{}` ({} of {})", claim.id, holds, c.seed_sets.size()));
   }
   std::string out = fmt::format("Of the {} claims, {} held on every one of the {} seeds.", c.claims.size(),
