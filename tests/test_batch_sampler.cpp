@@ -11,9 +11,12 @@ TEST_CASE("A sparse batch is drawn exactly as randn(B, N) * (rand(B, N) > p)", "
   for (const auto& c : test::load_fixture("rng_fixtures.json").at("cases")) {
     TorchGenerator generator(c.at("seed").get<std::uint64_t>());
     Batch inputs(1024, 5);
-    std::vector<float> scratch;
+    BatchScratch scratch;
     draw_batch(generator, 0.5, inputs, scratch);
-    const std::vector<float> drawn(inputs.data(), inputs.data() + inputs.size());
+    // The fixture holds torch's tensor in its own row-major order.
+    std::vector<float> drawn;
+    for (Eigen::Index b = 0; b < inputs.rows(); ++b)
+      for (Eigen::Index i = 0; i < inputs.cols(); ++i) drawn.push_back(inputs(b, i));
     CHECK(test::bits_of(drawn) == c.at("batch_1024x5_sparsity_0.5").get<std::vector<std::uint32_t>>());
     CHECK(generator.draws() == batch_draws(1024, 5));
   }

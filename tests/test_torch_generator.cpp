@@ -1,8 +1,10 @@
+#include <bit>
 #include <catch2/catch.hpp>
 #include <random>
 #include <string>
 
 #include "fixtures_loader.hpp"
+#include "random/normal_fill_avx2.hpp"
 #include "random/torch_generator.hpp"
 
 using namespace superpos;
@@ -96,4 +98,31 @@ TEST_CASE("normal_draws counts what fill_normal consumes", "[random]") {
     generator.fill_normal(values);
     CHECK(generator.draws() == normal_draws(size));
   }
+}
+
+TEST_CASE("The AVX2 normal transform gives the scalar transform's bits", "[random]") {
+  if (!cpu_has_avx2_fma()) {
+    WARN("CPU without AVX2/FMA: only the scalar transform runs here");
+    return;
+  }
+  // Every uniform a 24-bit draw can produce near the ends (where log and the octant reduction
+  // are most delicate), then a million ordinary ones.
+  std::vector<float> uniforms;
+  for (std::uint32_t k = 0; k < 4096; ++k) {
+    uniforms.push_back(static_cast<float>(k) * 0x1.0p-24f);
+    uniforms.push_back(static_cast<float>((1u << 24) - 1 - k) * 0x1.0p-24f);
+  }
+  TorchGenerator generator(7);
+  std::vector<float> ordinary(1 << 20);
+  generator.fill_uniform(ordinary);
+  uniforms.insert(uniforms.end(), ordinary.begin(), ordinary.end());
+  uniforms.resize(uniforms.size() / 16 * 16);
+
+  std::vector<float> scalar = uniforms, vector = uniforms;
+  for (std::size_t b = 0; b < scalar.size(); b += 16) normal_fill_16(scalar.data() + b, 0.5f, 2.0f, FmaContraction::compiled);
+  normal_fill_16_avx2(vector.data(), vector.size() / 16, 0.5f, 2.0f);
+  std::size_t differing = 0;
+  for (std::size_t k = 0; k < scalar.size(); ++k)
+    differing += std::bit_cast<std::uint32_t>(scalar[k]) != std::bit_cast<std::uint32_t>(vector[k]);
+  CHECK(differing == 0);
 }

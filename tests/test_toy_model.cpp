@@ -99,3 +99,57 @@ TEST_CASE("reconstruct applies x W W^T + b and the activation", "[model]") {
   CHECK(out(0, 1) == 0.0f);  // -0.5 clipped by the ReLU
   CHECK(out(0, 2) == 0.0f);
 }
+
+TEST_CASE("The batch kernel equals the per-sample formulation, any shape and batch size", "[model]") {
+  // The plain per-sample computation the kernel reorganises: float per sample, double batch sums.
+  struct Shape {
+    int features, hidden, batch;
+  };
+  for (const Shape shape : {Shape{5, 2, 1024}, Shape{5, 2, 70}, Shape{7, 3, 37}, Shape{2, 1, 3}}) {
+    for (Activation activation : {Activation::linear, Activation::relu}) {
+      std::mt19937 engine(static_cast<unsigned>(shape.features * 100 + shape.batch));
+      std::normal_distribution<float> normal;
+      ToyModel model{Weights(shape.features, shape.hidden), Eigen::VectorXf(shape.features), activation};
+      for (Eigen::Index k = 0; k < model.weights.size(); ++k) model.weights.data()[k] = 0.5f * normal(engine);
+      for (int i = 0; i < shape.features; ++i) model.bias[i] = 0.1f * normal(engine);
+      Batch inputs(shape.batch, shape.features);
+      for (Eigen::Index k = 0; k < inputs.size(); ++k) inputs.data()[k] = normal(engine);
+      const Eigen::VectorXf importance = feature_importance(shape.features, 0.9);
+
+      Eigen::MatrixXd grad_w = Eigen::MatrixXd::Zero(shape.features, shape.hidden);
+      Eigen::VectorXd grad_b = Eigen::VectorXd::Zero(shape.features);
+      double loss = 0.0;
+      const float inv_batch = 1.0f / static_cast<float>(shape.batch);
+      for (int b = 0; b < shape.batch; ++b) {
+        std::vector<float> h(shape.hidden, 0.0f), gh(shape.hidden, 0.0f), gz(shape.features);
+        for (int k = 0; k < shape.hidden; ++k)
+          for (int i = 0; i < shape.features; ++i) h[k] += inputs(b, i) * model.weights(i, k);
+        float sample_loss = 0.0f;
+        for (int i = 0; i < shape.features; ++i) {
+          float z = 0.0f;
+          for (int k = 0; k < shape.hidden; ++k) z += h[k] * model.weights(i, k);
+          const float pre = z + model.bias[i];
+          const bool relu = activation == Activation::relu;
+          const float error = (relu && !(pre > 0.0f) ? 0.0f : pre) - inputs(b, i);
+          sample_loss += importance[i] * (error * error);
+          gz[i] = (!relu || pre > 0.0f) ? (inv_batch * importance[i]) * (2.0f * error) : 0.0f;
+        }
+        loss += sample_loss;
+        for (int k = 0; k < shape.hidden; ++k)
+          for (int i = 0; i < shape.features; ++i) gh[k] += gz[i] * model.weights(i, k);
+        for (int i = 0; i < shape.features; ++i) {
+          grad_b[i] += gz[i];
+          for (int k = 0; k < shape.hidden; ++k)
+            grad_w(i, k) += double(gz[i]) * h[k] + double(inputs(b, i)) * gh[k];
+        }
+      }
+      const Gradients g = loss_and_gradients(model, inputs, importance);
+      // Only the order of the double sums differs: agreement to double rounding, then the float cast.
+      CHECK(g.loss == Approx(loss / shape.batch).epsilon(1e-12));
+      for (int i = 0; i < shape.features; ++i) {
+        CHECK(g.bias[i] == static_cast<float>(grad_b[i]));
+        for (int k = 0; k < shape.hidden; ++k) CHECK(g.weights(i, k) == static_cast<float>(grad_w(i, k)));
+      }
+    }
+  }
+}

@@ -4,6 +4,9 @@
 
 #include <Eigen/Core>
 #include <string>
+#include <vector>
+
+#include "model/batch_kernel.hpp"
 
 namespace superpos {
 
@@ -12,8 +15,9 @@ std::string to_string(Activation activation);
 
 // Row-major so that row i (feature i's direction) is contiguous, as in torch's (N, H) tensor.
 using Weights = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-// Inputs, one sample per row (batch x features), laid out as torch.randn(batch, features) fills it.
-using Batch = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// Inputs, one sample per row (batch x features). Column-major, so that each feature's values over
+// the batch are contiguous: the training kernel works on whole columns, which vectorises.
+using Batch = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
 
 struct ToyModel {
   Weights weights;      // features x hidden
@@ -34,8 +38,17 @@ Eigen::VectorXf feature_importance(int features, double decay);
 // x_hat for every row of `inputs`.
 Batch reconstruct(const ToyModel& model, const Batch& inputs);
 
+// Buffers the gradient computation reuses from one step to the next (no allocation per step).
+struct GradientWorkspace {
+  KernelScratch kernel;
+  std::vector<double> sums;  // batch sums: grad W (features x hidden), then grad b
+};
+
 // loss = mean over rows of sum_i importance_i (x_hat_i - x_i)^2, with its exact gradients. The
-// per-sample arithmetic is float; sums over the batch are accumulated in double.
+// per-sample arithmetic is float, in the order the article's model performs it; sums over the
+// batch are accumulated in double.
+void loss_and_gradients(const ToyModel& model, const Batch& inputs, const Eigen::VectorXf& importance,
+                        GradientWorkspace& workspace, Gradients& out);
 Gradients loss_and_gradients(const ToyModel& model, const Batch& inputs,
                              const Eigen::VectorXf& importance);
 

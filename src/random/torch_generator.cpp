@@ -3,6 +3,9 @@
 #include <cmath>
 #include <numbers>
 
+#include "random/normal_fill_avx2.hpp"
+#include "simd/lanes.hpp"
+
 namespace superpos {
 
 TorchGenerator::TorchGenerator(std::uint64_t seed) {
@@ -14,13 +17,27 @@ TorchGenerator::TorchGenerator(std::uint64_t seed) {
   }
 }
 
-void TorchGenerator::twist() {
-  constexpr int kShift = 397;
+namespace {
+
+constexpr int kShift = 397;
+
+inline std::uint32_t twist_one(std::uint32_t current, std::uint32_t next, std::uint32_t far) {
   constexpr std::uint32_t kMatrixA = 0x9908b0dfu;
-  for (int i = 0; i < kStateSize; ++i) {
-    const std::uint32_t y = (state_[i] & 0x80000000u) | (state_[(i + 1) % kStateSize] & 0x7fffffffu);
-    state_[i] = state_[(i + kShift) % kStateSize] ^ (y >> 1) ^ ((y & 1u) ? kMatrixA : 0u);
-  }
+  const std::uint32_t y = (current & 0x80000000u) | (next & 0x7fffffffu);
+  return far ^ (y >> 1) ^ ((0u - (y & 1u)) & kMatrixA);
+}
+
+}  // namespace
+
+SUPERPOS_SIMD_CLONES
+void TorchGenerator::twist() {
+  // The usual recurrence, split where (i + 397) wraps so that each loop has no modulo and a fixed
+  // dependence distance (397 ahead, then 227 behind): the compiler vectorises both.
+  std::uint32_t* s = state_.data();
+  constexpr int kSplit = kStateSize - kShift;
+  for (int i = 0; i < kSplit; ++i) s[i] = twist_one(s[i], s[i + 1], s[i + kShift]);
+  for (int i = kSplit; i < kStateSize - 1; ++i) s[i] = twist_one(s[i], s[i + 1], s[i - kSplit]);
+  s[kStateSize - 1] = twist_one(s[kStateSize - 1], s[0], s[kShift - 1]);
   index_ = 0;
 }
 
@@ -60,8 +77,24 @@ double TorchGenerator::normal_double() {
   return radius * std::cos(theta);
 }
 
+SUPERPOS_SIMD_CLONES
 void TorchGenerator::fill_uniform(std::span<float> out) {
-  for (float& value : out) value = uniform_float();
+  // Whole runs of the state at a time: tempering and scaling are independent per word, so this
+  // loop vectorises, where one uniform_float() call per value cannot.
+  float* destination = out.data();
+  std::size_t remaining = out.size();
+  while (remaining > 0) {
+    if (index_ == kStateSize) twist();
+    const auto available = static_cast<std::size_t>(kStateSize - index_);
+    const std::size_t taken = remaining < available ? remaining : available;
+    const std::uint32_t* source = state_.data() + index_;
+    for (std::size_t k = 0; k < taken; ++k)
+      destination[k] = static_cast<float>(static_cast<std::int32_t>(temper(source[k]) & 0xFFFFFFu)) * 0x1.0p-24f;
+    destination += taken;
+    remaining -= taken;
+    index_ += static_cast<int>(taken);
+    draws_ += taken;
+  }
 }
 
 void normal_fill_16(float* block, float mean, float stddev, FmaContraction fma_mode) {
@@ -81,13 +114,22 @@ void TorchGenerator::fill_normal_blocks(std::span<float> out, float mean, float 
                                         FmaContraction fma_mode) {
   // normal_fill_AVX2: every uniform is drawn first, then transformed 16 at a time. A size that is
   // not a multiple of 16 redraws the last 16 uniforms and transforms them again.
+  // The vector form is used only for the compiled rounding, whose bits it reproduces exactly.
+  const bool vector = fma_mode == FmaContraction::compiled && cpu_has_avx2_fma();
+  auto transform = [&](float* first, std::size_t blocks) {
+    if (vector) {
+      normal_fill_16_avx2(first, blocks, mean, stddev);
+      return;
+    }
+    for (std::size_t b = 0; b < blocks; ++b) normal_fill_16(first + 16 * b, mean, stddev, fma_mode);
+  };
   fill_uniform(out);
   const std::size_t size = out.size();
-  for (std::size_t i = 0; i + 16 <= size; i += 16) normal_fill_16(out.data() + i, mean, stddev, fma_mode);
+  transform(out.data(), size / 16);
   if (size % 16 != 0) {
     std::span<float> tail = out.subspan(size - 16);
     fill_uniform(tail);
-    normal_fill_16(tail.data(), mean, stddev, fma_mode);
+    transform(tail.data(), 1);
   }
 }
 

@@ -3,14 +3,21 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "model/toy_model.hpp"
 #include "random/torch_generator.hpp"
 
 namespace superpos {
 
+// Buffers reused from batch to batch: the normals and the uniforms in the stream's (row-major) order.
+struct BatchScratch {
+  std::vector<float> normals;
+  std::vector<float> uniforms;
+};
+
 // Fills `inputs` (already batch x features) from the generator.
-void draw_batch(TorchGenerator& generator, double sparsity, Batch& inputs, std::vector<float>& mask_scratch);
+void draw_batch(TorchGenerator& generator, double sparsity, Batch& inputs, BatchScratch& scratch);
 
 // 32-bit draws one batch consumes.
 std::uint64_t batch_draws(long batch, long features);

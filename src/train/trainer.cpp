@@ -60,11 +60,13 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
   CosineSchedule schedule(settings.lr, settings.steps);
 
   Batch inputs(settings.batch, settings.features);
-  std::vector<float> mask_scratch;
+  BatchScratch scratch;
+  GradientWorkspace workspace;
+  Gradients gradients;
   double last_finite_loss = std::nan("");
   for (long step = 0; step < settings.steps; ++step) {
-    draw_batch(generator, settings.sparsity, inputs, mask_scratch);
-    const Gradients gradients = loss_and_gradients(model, inputs, importance);
+    draw_batch(generator, settings.sparsity, inputs, scratch);
+    loss_and_gradients(model, inputs, importance, workspace, gradients);
     if (!std::isfinite(gradients.loss)) throw DivergenceError(step, last_finite_loss);
     last_finite_loss = gradients.loss;
 

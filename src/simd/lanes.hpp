@@ -1,0 +1,45 @@
+// GCC vector types for the hot loops: eight float lanes and four double lanes. The same source
+// becomes AVX2 code in a function's "avx2" clone and pairs of SSE instructions in its default
+// clone; lane for lane the operations, and therefore the results, are identical.
+#pragma once
+
+#include <cstring>
+
+namespace superpos::simd {
+
+using f8 = float __attribute__((vector_size(32)));
+using d4 = double __attribute__((vector_size(32)));
+using i8 = int __attribute__((vector_size(32)));
+inline constexpr unsigned kFloatLanes = 8;
+
+[[gnu::always_inline]] inline f8 load8(const float* p) {
+  f8 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+[[gnu::always_inline]] inline void store8(float* p, f8 v) { std::memcpy(p, &v, sizeof v); }
+
+[[gnu::always_inline]] inline d4 load4(const double* p) {
+  d4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+[[gnu::always_inline]] inline void store4(double* p, d4 v) { std::memcpy(p, &v, sizeof v); }
+
+// Lanes 0-3 and 4-7 of a float vector, widened to double.
+[[gnu::always_inline]] inline d4 low_half(f8 v) {
+  return __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, 2, 3), d4);
+}
+[[gnu::always_inline]] inline d4 high_half(f8 v) {
+  return __builtin_convertvector(__builtin_shufflevector(v, v, 4, 5, 6, 7), d4);
+}
+
+}  // namespace superpos::simd
+
+// Compile a function for AVX2 and for the baseline, chosen by the loader for the CPU. Not under
+// AddressSanitizer, whose instrumentation and ifunc resolvers do not mix.
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define SUPERPOS_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SUPERPOS_SIMD_CLONES
+#endif
