@@ -21,6 +21,10 @@ SEED_NUMBERS := $(shell seq 0 $$(( $(SEEDS) - 1 )))
 RUNS := $(CONFIG_NAMES:%=$(BUILD)/runs/%/results.json)
 FIGURES := $(CONFIG_NAMES:%=$(BUILD)/figures/%/figures.json)
 SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(BUILD)/seeds/s$(s)/%/results.json))
+BENCH := $(BUILD)/bench
+BENCH_SEED_RUNS := $(SEED_RUNS:$(BUILD)/seeds/%=$(BENCH)/seeds/%)
+# The appendix shows make bench's table once there is one.
+BENCH_TABLE := $(wildcard $(BENCH)/bench.md)
 SEED_FIGURES := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(BUILD)/seed-figures/s$(s)/%/figures.json))
 
 BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libboost-iostreams-dev \
@@ -29,7 +33,7 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report test check crosscheck clean FORCE
+.PHONY: report test check crosscheck bench bench-seed-runs clean FORCE
 
 report: $(BUILD)/report/report.html $(BUILD)/report/report.pdf
 
@@ -79,11 +83,13 @@ $(STAMPS)/%.hash: $(BIN)
 $(BUILD)/runs/%/results.json: report/configs/%.ini $(STAMPS)/trainer.hash
 	$(BIN) train --config $< --out $(@D) --quiet
 
+# $(1): seed, $(2): folder of seed sets (the report's, or make bench's scratch copy).
 define seed_rule
-$(BUILD)/seeds/s$(1)/%/results.json: report/configs/%.ini $(STAMPS)/trainer.hash
+$(2)/s$(1)/%/results.json: report/configs/%.ini $(STAMPS)/trainer.hash
 	$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
 endef
-$(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s))))
+$(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BUILD)/seeds)))
+$(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BENCH)/seeds)))
 
 # ---- figures --------------------------------------------------------------------------------------
 $(BUILD)/figures/%/figures.json: $(BUILD)/runs/%/results.json $(STAMPS)/plot.hash
@@ -94,9 +100,10 @@ $(BUILD)/seed-figures/%/figures.json: $(BUILD)/seeds/%/results.json $(STAMPS)/pl
 
 # ---- the report -----------------------------------------------------------------------------------
 $(BUILD)/report/report.md: report/report.md report/thresholds.ini report/article_printed.json \
-    $(RUNS) $(SEED_RUNS) $(STAMPS)/report.hash
+    $(RUNS) $(SEED_RUNS) $(STAMPS)/report.hash $(BENCH_TABLE)
 	@mkdir -p $(@D)
 	$(BIN) render --template report/report.md --runs $(BUILD)/runs --seeds $(BUILD)/seeds \
+	  $(if $(BENCH_TABLE),--bench $(BENCH_TABLE)) \
 	  --figures $(BUILD)/figures --seed-figures $(BUILD)/seed-figures \
 	  --claims-json $(BUILD)/report/claims.json --out $@
 
@@ -129,6 +136,25 @@ check: $(RUNS) $(SEED_RUNS)
 crosscheck: $(BIN)
 	@/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "superpos: make crosscheck needs python3-torch: apt-get install -y python3-torch" >&2; exit 1; }
 	/usr/bin/python3 tests/reference/crosscheck.py $(BIN) --seeds 0-5
+
+# ---- speed ----------------------------------------------------------------------------------------
+# Times training against the article's PyTorch code (when python3-torch is installed), the random-
+# number floor, a larger model, and the report's robustness runs under make -j2. Writes
+# $(BENCH)/bench.csv and bench.md; the next `make report` puts the table in its appendix.
+bench: $(BIN) $(STAMPS)/trainer.hash
+	@rm -rf $(BENCH)/seeds
+	@mkdir -p $(BENCH)
+	@echo "superpos bench: training the $(words $(BENCH_SEED_RUNS)) robustness runs with make -j2"
+	@started=$$(date +%s%N); \
+	  $(MAKE) --no-print-directory -j2 bench-seed-runs >/dev/null || exit 1; \
+	  finished=$$(date +%s%N); \
+	  echo $$(( (finished - started) / 1000000 )) > $(BENCH)/seed-runs-ms.txt
+	@rm -rf $(BENCH)/seeds
+	$(BIN) bench $(CONFIG_NAMES:%=--config report/configs/%.ini) --repeats 5 --scaling \
+	  --torch tests/reference/torch_reference.py --out $(BENCH) \
+	  --seed-runs $(words $(BENCH_SEED_RUNS)) --seed-runs-seconds $$(awk '{print $$1 / 1000}' $(BENCH)/seed-runs-ms.txt)
+
+bench-seed-runs: $(BENCH_SEED_RUNS)
 
 clean:
 	rm -rf $(BUILD)

@@ -16,7 +16,7 @@ function(part_hash result)
   set(${result} "${digest}" PARENT_SCOPE)
 endfunction()
 
-part_hash(trainer random/* model/* train/* analysis/* io/config.* io/run_results.* io/atomic_file.* cli/train_command.cpp)
+part_hash(trainer random/* model/* simd/* train/* analysis/* io/config.* io/run_results.* io/atomic_file.* cli/train_command.cpp)
 part_hash(plot plot/* io/run_results.* io/atomic_file.* cli/plot_command.cpp)
 part_hash(report report/* claims/* io/run_results.* io/atomic_file.* cli/render_command.cpp cli/claims_command.cpp)
 

@@ -18,5 +18,6 @@ int claims_command(const std::vector<std::string>& args);
 int render_command(const std::vector<std::string>& args);
 int draws_command(const std::vector<std::string>& args);
 int hash_command(const std::vector<std::string>& args);
+int bench_command(const std::vector<std::string>& args);
 
 }  // namespace superpos::cli

@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "  render  --template FILE --runs DIR --out FILE      fill the report's Markdown from the results\n"
     "  draws   --config FILE                             32-bit draws a run takes (for stream_offset)\n"
     "  hash    trainer|plot|report                       SHA-256 of that stage's sources\n"
+    "  bench   --config FILE... --out DIR                time training against PyTorch (make bench)\n"
     "\n"
     "`superpos COMMAND --help` describes each command.\n";
 
@@ -42,7 +43,8 @@ int main(int argc, char** argv) {
     if (command == "render") return cli::render_command(args);
     if (command == "draws") return cli::draws_command(args);
     if (command == "hash") return cli::hash_command(args);
-    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, claims, render, draws or hash)\n", command);
+    if (command == "bench") return cli::bench_command(args);
+    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, claims, render, draws, hash or bench)\n", command);
     return cli::kExitBadInput;
   } catch (const InputError& error) {
     fmt::print(stderr, "superpos: {}\n", error.what());

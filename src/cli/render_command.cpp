@@ -55,6 +55,7 @@ int render_command(const std::vector<std::string>& args) {
       "thresholds", po::value<std::string>()->default_value("report/thresholds.ini"), "claim thresholds")(
       "article", po::value<std::string>()->default_value("report/article_printed.json"), "the article's tensors")(
       "claims-json", po::value<std::string>(), "also write the verdicts as JSON")(
+      "bench", po::value<std::string>(), "make bench's table (bench.md) for the appendix")(
       "out", po::value<std::string>()->required(), "Markdown to write");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
@@ -79,6 +80,7 @@ int render_command(const std::vector<std::string>& args) {
   context.figures_dir = vm["figures"].as<std::string>();
   context.seed_figures_dir = vm["seed-figures"].as<std::string>();
   context.report_hash = std::string(source_hash_report());
+  if (vm.count("bench")) context.benchmark_markdown = read_text(vm["bench"].as<std::string>());
 
   const std::string template_path = vm["template"].as<std::string>();
   const std::string filled = fill_template(read_text(template_path), template_path,

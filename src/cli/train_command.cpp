@@ -80,7 +80,7 @@ int train_command(const std::vector<std::string>& args) {
   results.draws_used = trained.draws_used;
   write_run(results, out_dir);
   // Timing varies run to run, so it lives apart from the deterministic results.
-  const nlohmann::ordered_json timing = {{"wall_seconds", trained.wall_seconds}, {"steps", steps}};
+  const nlohmann::ordered_json timing = {{"wall_seconds", trained.wall_seconds}, {"loop_seconds", trained.loop_seconds}, {"steps", steps}};
   write_file_atomically(out_dir / "timing.json", timing.dump(1) + "\n");
   return kExitOk;
 }

@@ -253,6 +253,11 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
   if (verb == "seeds") return fmt::format("{}", c.seed_sets.size());
   if (verb == "provenance") return provenance(run_named(c, arg(1)));
   if (verb == "report_hash") return short_hash(c.report_hash);
+  if (verb == "benchmark") {
+    if (!c.benchmark_markdown.empty()) return c.benchmark_markdown;
+    return "No benchmark in this build. `make bench` measures one on this machine; the next `make report` "
+           "then shows it here.";
+  }
   if (verb == "config") {
     const TrainSettings& t = run_named(c, arg(1)).config.train;
     const std::string& key = arg(2);

@@ -28,6 +28,7 @@ struct ReportContext {
   std::string figures_dir;                 // figures of the article's runs: DIR/RUN/NAME.{svg,pdf}
   std::string seed_figures_dir;            // weights figures of the seed runs: DIR/LABEL/RUN/weights.*
   std::string report_hash;                 // SHA-256 of the renderer's sources
+  std::string benchmark_markdown;          // `make bench`'s table, empty when it has not run
 };
 
 // Resolves one placeholder (see report/README-placeholders in report/report.md's header).

@@ -64,6 +64,7 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
   GradientWorkspace workspace;
   Gradients gradients;
   double last_finite_loss = std::nan("");
+  const auto loop_started = std::chrono::steady_clock::now();
   for (long step = 0; step < settings.steps; ++step) {
     draw_batch(generator, settings.sparsity, inputs, scratch);
     loss_and_gradients(model, inputs, importance, workspace, gradients);
@@ -87,7 +88,9 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
     }
   }
   result.draws_used = generator.draws() - settings.stream_offset;
-  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto finished = std::chrono::steady_clock::now();
+  result.wall_seconds = std::chrono::duration<double>(finished - started).count();
+  result.loop_seconds = std::chrono::duration<double>(finished - loop_started).count();
   return result;
 }
 

@@ -37,7 +37,8 @@ struct TrainResult {
   ToyModel model;
   std::vector<LossRecord> loss_log;
   std::uint64_t draws_used = 0;  // 32-bit draws this run took, from its stream offset
-  double wall_seconds = 0.0;
+  double wall_seconds = 0.0;  // the whole call: seeding, skipping to stream_offset, init, loop
+  double loop_seconds = 0.0;  // the training loop alone, as the PyTorch reference times itself
 };
 
 // Thrown when the loss or a parameter stops being finite.

@@ -1,0 +1,187 @@
+#include "bench/benchmark.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <cstdio>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spawn.h>
+#include <stdexcept>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "random/torch_generator.hpp"
+#include "train/batch_sampler.hpp"
+
+extern char** environ;
+
+namespace superpos {
+
+double Timing::median() const {
+  if (seconds.empty()) return 0.0;
+  std::vector<double> sorted = seconds;
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+}
+double Timing::min() const { return seconds.empty() ? 0.0 : *std::min_element(seconds.begin(), seconds.end()); }
+double Timing::max() const { return seconds.empty() ? 0.0 : *std::max_element(seconds.begin(), seconds.end()); }
+
+Timing time_training_processes(const std::vector<std::string>& train_argv, const std::string& out_dir,
+                               int repeats, double& peak_rss_mb) {
+  Timing timing;
+  peak_rss_mb = 0.0;
+  for (int r = 0; r < repeats; ++r) {
+    std::string ignored;
+    peak_rss_mb = std::max(peak_rss_mb, run_child(train_argv, ignored));
+    std::ifstream timing_file(std::filesystem::path(out_dir) / "timing.json");
+    timing.seconds.push_back(nlohmann::json::parse(timing_file).at("loop_seconds").get<double>());
+  }
+  std::filesystem::remove_all(out_dir);
+  return timing;
+}
+
+Timing time_random_numbers(const TrainSettings& settings, int repeats) {
+  Timing timing;
+  Batch inputs(settings.batch, settings.features);
+  BatchScratch scratch;
+  for (int r = 0; r < repeats; ++r) {
+    TorchGenerator generator(settings.seed);
+    generator.discard(settings.stream_offset);
+    xavier_normal(settings.features, settings.hidden, generator);
+    const auto started = std::chrono::steady_clock::now();
+    const auto count = static_cast<std::size_t>(settings.batch) * static_cast<std::size_t>(settings.features);
+    scratch.normals.resize(count);
+    scratch.uniforms.resize(count);
+    for (long step = 0; step < settings.steps; ++step) {
+      generator.fill_normal(scratch.normals);
+      generator.fill_uniform(scratch.uniforms);
+    }
+    timing.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  return timing;
+}
+
+double run_child(const std::vector<std::string>& argv, std::string& stdout_text) {
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) throw std::runtime_error("bench: cannot create a pipe");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  if (spawned != 0) {
+    ::close(pipe_fds[0]);
+    throw std::runtime_error(fmt::format("bench: cannot start '{}'", argv[0]));
+  }
+  stdout_text.clear();
+  char buffer[4096];
+  for (ssize_t got; (got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) stdout_text.append(buffer, static_cast<std::size_t>(got));
+  ::close(pipe_fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error(fmt::format("bench: '{}' failed", fmt::join(argv, " ")));
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports kilobytes
+}
+
+std::string python() {
+  // Debian's python3-torch belongs to the system interpreter, whatever python3 is first on PATH.
+  const char* chosen = std::getenv("SUPERPOS_PYTHON");
+  return chosen != nullptr && *chosen != '\0' ? chosen : "/usr/bin/python3";
+}
+
+bool torch_available() {
+  std::string ignored;
+  try {
+    run_child({python(), "-c", "import torch"}, ignored);
+    return true;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
+
+std::optional<ProcessMeasure> time_torch_reference(const std::string& script, const TrainSettings& settings) {
+  if (!torch_available()) return std::nullopt;
+  std::string output;
+  ProcessMeasure measure;
+  measure.peak_rss_mb = run_child(
+      {python(), script, "--activation", to_string(settings.activation), "--sparsity",
+       fmt::format("{}", settings.sparsity), "--seed", std::to_string(settings.seed), "--stream-offset",
+       std::to_string(settings.stream_offset), "--steps", std::to_string(settings.steps), "--batch",
+       std::to_string(settings.batch), "--features", std::to_string(settings.features), "--hidden",
+       std::to_string(settings.hidden)},
+      output);
+  measure.seconds = nlohmann::json::parse(output).at("train_seconds").get<double>();
+  return measure;
+}
+
+namespace {
+
+struct Columns {
+  std::string steps_per_second, torch_seconds, ratio, torch_rss, over_floor;
+};
+
+Columns derived(const BenchRow& row) {
+  Columns c;
+  const double median = row.superpos.median();
+  c.steps_per_second = fmt::format("{:.0f}", static_cast<double>(row.settings.steps) / median);
+  c.over_floor = fmt::format("{:.2f}", median / row.floor.median());
+  if (row.torch) {
+    c.torch_seconds = fmt::format("{:.3f}", row.torch->seconds);
+    c.ratio = fmt::format("{:.1f}", row.torch->seconds / median);
+    c.torch_rss = fmt::format("{:.0f}", row.torch->peak_rss_mb);
+  }
+  return c;
+}
+
+}  // namespace
+
+std::string bench_csv(const std::vector<BenchRow>& rows) {
+  std::string csv =
+      "configuration,features,hidden,steps,batch,superpos_s_median,superpos_s_min,superpos_s_max,repeats,"
+      "pytorch_s,speedup,steps_per_s,rng_floor_s,train_over_floor,superpos_peak_rss_mb,pytorch_peak_rss_mb\n";
+  for (const BenchRow& row : rows) {
+    const Columns c = derived(row);
+    csv += fmt::format("{},{},{},{},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{:.4f},{},{:.1f},{}\n", row.name,
+                       row.settings.features, row.settings.hidden, row.settings.steps, row.settings.batch,
+                       row.superpos.median(), row.superpos.min(), row.superpos.max(), row.superpos.seconds.size(),
+                       c.torch_seconds, c.ratio, c.steps_per_second, row.floor.median(), c.over_floor,
+                       row.superpos_peak_rss_mb, c.torch_rss);
+  }
+  return csv;
+}
+
+std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optional<SeedRunsTiming>& seed_runs) {
+  std::string md =
+      "| configuration | N x H, steps | superpos s | PyTorch s | speed-up | steps/s | random-number floor s "
+      "| training / floor | peak RSS MB (superpos / PyTorch) |\n"
+      "|:--|:--|--:|--:|--:|--:|--:|--:|--:|\n";
+  for (const BenchRow& row : rows) {
+    const Columns c = derived(row);
+    const auto or_dash = [](const std::string& s) { return s.empty() ? std::string("–") : s; };
+    md += fmt::format("| {} | {} x {}, {} | {:.3f} | {} | {} | {} | {:.3f} | {} | {:.0f} / {} |\n", row.name,
+                      row.settings.features, row.settings.hidden, row.settings.steps, row.superpos.median(),
+                      or_dash(c.torch_seconds), or_dash(c.ratio.empty() ? "" : c.ratio + "x"), c.steps_per_second,
+                      row.floor.median(), c.over_floor, row.superpos_peak_rss_mb, or_dash(c.torch_rss));
+  }
+  md += "\nTimes are of the training loop in seconds; superpos's is the median of the runs counted in "
+        "bench.csv, with their minimum and maximum. The floor draws the same random numbers without a model.\n";
+  if (seed_runs)
+    md += fmt::format("\nThe report's {} robustness runs, trained by `make -j2` as `make report` does: {:.1f} s "
+                      "in all.\n", seed_runs->runs, seed_runs->seconds);
+  return md;
+}
+
+}  // namespace superpos

@@ -1,0 +1,65 @@
+// `make bench`: how long training takes, against the article's PyTorch code on the same stream and
+// against the cost of drawing the random numbers alone.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/config.hpp"
+
+namespace superpos {
+
+struct Timing {
+  std::vector<double> seconds;  // one per repeat, in the order run
+  double median() const;
+  double min() const;
+  double max() const;
+};
+
+// Runs `superpos train` (argv, ending in --out DIR) `repeats` times as child processes: the time of
+// each is the training loop alone, as its timing.json reports it; `peak_rss_mb` receives the
+// largest peak resident memory of those processes. Removes DIR afterwards.
+Timing time_training_processes(const std::vector<std::string>& train_argv, const std::string& out_dir,
+                               int repeats, double& peak_rss_mb);
+
+// The floor under any trainer on this stream: seeding, skipping to the offset, the Xavier draw and
+// every batch's randn and rand, with no model. Median of `repeats`.
+Timing time_random_numbers(const TrainSettings& settings, int repeats);
+
+struct ProcessMeasure {
+  double seconds = 0.0;       // the process's own report of its training loop
+  double peak_rss_mb = 0.0;   // maximum resident set size of the child process
+};
+
+// Runs `argv` as a child process, waits, and returns its peak RSS; `stdout_text` receives what it
+// printed. Throws std::runtime_error when it cannot start or exits non-zero.
+double run_child(const std::vector<std::string>& argv, std::string& stdout_text);
+
+// The PyTorch reference (tests/reference/torch_reference.py) on `settings`, one thread. Empty when
+// python3 cannot import torch.
+std::optional<ProcessMeasure> time_torch_reference(const std::string& script, const TrainSettings& settings);
+bool torch_available();
+// The interpreter that runs it: $SUPERPOS_PYTHON, else /usr/bin/python3.
+std::string python();
+
+struct BenchRow {
+  std::string name;
+  TrainSettings settings;
+  Timing superpos;
+  Timing floor;
+  double superpos_peak_rss_mb = 0.0;
+  std::optional<ProcessMeasure> torch;
+};
+
+// The table as CSV (one header row) and as a Markdown pipe table.
+std::string bench_csv(const std::vector<BenchRow>& rows);
+// `seed_runs` (count, seconds), when given, adds the time `make -j2` took to train the report's
+// robustness runs.
+struct SeedRunsTiming {
+  int runs = 0;
+  double seconds = 0.0;
+};
+std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optional<SeedRunsTiming>& seed_runs = {});
+
+}  // namespace superpos

@@ -1,0 +1,93 @@
+// `superpos bench`: times each configuration (median of repeats), the random-number floor under it
+// and the PyTorch reference on the same stream, and writes the table as CSV and Markdown.
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "bench/benchmark.hpp"
+#include "cli/commands.hpp"
+#include "io/atomic_file.hpp"
+#include "io/config.hpp"
+#include "io/run_results.hpp"
+
+namespace po = boost::program_options;
+
+namespace superpos::cli {
+namespace {
+
+}  // namespace
+
+int bench_command(const std::vector<std::string>& args) {
+  po::options_description own(
+      "superpos bench --config FILE... --out DIR [--repeats 5] [--torch SCRIPT] [--scaling]\n"
+      "Times training (the loop alone, median of --repeats runs in this process, one thread), the\n"
+      "random numbers alone, and, when --torch is given and python3 imports torch, the PyTorch\n"
+      "reference on the same stream. Writes DIR/bench.csv and DIR/bench.md and prints the table");
+  own.add_options()("help,h", "show this help")("config", po::value<std::vector<std::string>>(),
+                                                 "configuration file (INI), repeatable")(
+      "out", po::value<std::string>(), "folder for bench.csv and bench.md")(
+      "repeats", po::value<int>()->default_value(5), "timed runs per configuration, >= 1")(
+      "torch", po::value<std::string>(), "the PyTorch reference script (tests/reference/torch_reference.py)")(
+      "seed-runs", po::value<int>(), "with --seed-runs-seconds: how many robustness runs `make -j2` trained")(
+      "seed-runs-seconds", po::value<double>(), "how long they took")(
+      "scaling", "add a row for a larger model: 400 features, 40 hidden, 1000 steps (the last config's other keys)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(own).run(), vm);
+  if (vm.count("help")) {
+    std::cout << own << "\n";
+    return kExitOk;
+  }
+  if (!vm.count("config")) throw InputError("command line: option '--config FILE' is required");
+  if (!vm.count("out")) throw InputError("command line: option '--out DIR' is required");
+  const int repeats = vm["repeats"].as<int>();
+  if (repeats < 1)
+    throw InputError(fmt::format("command line: key 'repeats': value '{}' is out of range (expected >= 1)", repeats));
+  const std::filesystem::path out_dir = vm["out"].as<std::string>();
+  ensure_output_directory(out_dir);
+  const bool with_torch = vm.count("torch") > 0;
+  if (with_torch && !torch_available())
+    fmt::print(stderr, "superpos bench: {} cannot import torch (apt-get install python3-torch); PyTorch columns left empty\n",
+               python());
+
+  struct Job {
+    std::string config_path;
+    std::vector<std::string> overrides;
+  };
+  std::vector<Job> jobs;
+  for (const std::string& path : vm["config"].as<std::vector<std::string>>()) jobs.push_back({path, {}});
+  if (vm.count("scaling"))
+    jobs.push_back({jobs.back().config_path,
+                    {"--name", "scaling_400x40", "--features", "400", "--hidden", "40", "--steps", "1000"}});
+
+  std::vector<BenchRow> rows;
+  for (const Job& job : jobs) {
+    po::variables_map overrides;
+    po::store(po::command_line_parser(job.overrides).options(run_config_options()).run(), overrides);
+    const RunConfig config = load_run_config(job.config_path, overrides);
+    BenchRow row;
+    row.name = config.name;
+    row.settings = config.train;
+    // The scaling row trains 100 times the article's work per run: one run of it is enough.
+    const int row_repeats = job.overrides.empty() ? repeats : 1;
+    fmt::print(stderr, "superpos bench: {} ({} run{})\n", row.name, row_repeats, row_repeats == 1 ? "" : "s");
+    const std::string scratch = (out_dir / ".bench-run").string();
+    std::vector<std::string> argv = {std::filesystem::read_symlink("/proc/self/exe").string(), "train", "--config",
+                                     job.config_path, "--out", scratch, "--quiet"};
+    argv.insert(argv.end(), job.overrides.begin(), job.overrides.end());
+    row.superpos = time_training_processes(argv, scratch, row_repeats, row.superpos_peak_rss_mb);
+    row.floor = time_random_numbers(row.settings, row_repeats);
+    if (with_torch) row.torch = time_torch_reference(vm["torch"].as<std::string>(), row.settings);
+    rows.push_back(row);
+  }
+  write_file_atomically(out_dir / "bench.csv", bench_csv(rows));
+  std::optional<SeedRunsTiming> seed_runs;
+  if (vm.count("seed-runs") && vm.count("seed-runs-seconds"))
+    seed_runs = SeedRunsTiming{vm["seed-runs"].as<int>(), vm["seed-runs-seconds"].as<double>()};
+  const std::string table = bench_markdown(rows, seed_runs);
+  write_file_atomically(out_dir / "bench.md", table);
+  std::cout << table;
+  return kExitOk;
+}
+
+}  // namespace superpos::cli

@@ -1,0 +1,40 @@
+#include <catch2/catch.hpp>
+
+#include "bench/benchmark.hpp"
+
+using namespace superpos;
+
+TEST_CASE("Timing takes the median, not the mean, of its repeats", "[bench]") {
+  CHECK(Timing{{0.3, 0.1, 9.0}}.median() == 0.3);
+  CHECK(Timing{{0.4, 0.1, 0.2, 0.3}}.median() == Approx(0.25));
+  CHECK(Timing{{0.4, 0.1, 0.2}}.min() == 0.1);
+  CHECK(Timing{{0.4, 0.1, 0.2}}.max() == 0.4);
+}
+
+TEST_CASE("The bench table derives speed-up, steps/s and the floor ratio from the timings", "[bench]") {
+  BenchRow row;
+  row.name = "relu_09";
+  row.settings.steps = 10000;
+  row.superpos = Timing{{0.2, 0.25, 0.2}};
+  row.floor = Timing{{0.1}};
+  row.superpos_peak_rss_mb = 9.5;
+  row.torch = ProcessMeasure{6.0, 290.0};
+  const std::string csv = bench_csv({row});
+  CHECK(csv.find("relu_09,5,2,10000,1024,0.2000,0.2000,0.2500,3,6.000,30.0,50000,0.1000,2.00,9.5,290\n") !=
+        std::string::npos);
+  const std::string md = bench_markdown({row}, SeedRunsTiming{64, 7.25});
+  CHECK(md.find("| relu_09 | 5 x 2, 10000 | 0.200 | 6.000 | 30.0x | 50000 | 0.100 | 2.00 | 10 / 290 |") !=
+        std::string::npos);
+  CHECK(md.find("64 robustness runs") != std::string::npos);
+
+  row.torch.reset();  // no python3-torch: the PyTorch columns are empty, not invented
+  CHECK(bench_csv({row}).find("0.2500,3,,,50000") != std::string::npos);
+}
+
+TEST_CASE("The random-number floor draws a whole run's stream", "[bench]") {
+  TrainSettings settings;
+  settings.steps = 20;
+  const Timing floor = time_random_numbers(settings, 3);
+  REQUIRE(floor.seconds.size() == 3);
+  CHECK(floor.median() > 0.0);
+}
