@@ -82,7 +82,7 @@ TEST_CASE("Unknown, duplicate and missing keys are errors", "[config]") {
   const auto unknown = write_temp("unknown.ini", "name = demo\nsparsty = 0.5\n");
   CHECK(error_of(unknown) == unknown + ":2: unknown key 'sparsty' (known keys: see `superpos train --help`)");
   const auto duplicate = write_temp("dup.ini", "name = demo\nseed = 1\nseed = 2\n");
-  CHECK(error_of(duplicate) == duplicate + ":2: key 'seed' is set more than once");
+  CHECK(error_of(duplicate) == duplicate + ":3: key 'seed' is set more than once (first on line 2)");
   const auto missing = write_temp("missing.ini", "seed = 1\n");
   CHECK(error_of(missing) == missing + ": required key 'name' is missing");
 }

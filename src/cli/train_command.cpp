@@ -68,7 +68,16 @@ int train_command(const std::vector<std::string>& args) {
                record.loss, elapsed > 0 ? (record.step + 1) / elapsed : 0.0);
     if (record.step == steps - 1) fmt::print(stderr, "\n");
   };
-  const TrainResult trained = train(parsed.config.train, progress);
+  TrainResult trained;
+  try {
+    trained = train(parsed.config.train, progress);
+  } catch (const DivergenceError& error) {
+    // Name the file and the value to change; nothing has been written into the run folder.
+    if (show_progress) fmt::print(stderr, "\n");
+    fmt::print(stderr, "superpos: {}: {} (lr is {})\n", parsed.options["config"].as<std::string>(), error.what(),
+               parsed.config.train.lr);
+    return kExitDiverged;
+  }
 
   RunResults results;
   results.config = parsed.config;

@@ -67,24 +67,40 @@ std::string read_config_text(const std::string& path) {
   return unix_text;
 }
 
-// Finds, for each key, the line it is set on, so that errors can point at it.
+// Checks the file line by line (Boost's parser reports a bad line without its number) and finds,
+// for each key, the line it is set on, so that errors can point at it.
 std::map<std::string, Origin> locate_keys(const std::string& path, const std::string& text) {
+  auto trim = [](const std::string& s) {
+    const auto first = s.find_first_not_of(" \t");
+    const auto last = s.find_last_not_of(" \t");
+    return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+  };
   std::map<std::string, Origin> located;
+  std::map<std::string, int> first_line;
   std::istringstream lines(text);
   std::string line;
   for (int number = 1; std::getline(lines, line); ++number) {
     const auto hash = line.find('#');
     if (hash != std::string::npos) line.erase(hash);
-    const auto equals = line.find('=');
-    if (equals == std::string::npos) continue;
-    auto trim = [](std::string s) {
-      const auto first = s.find_first_not_of(" \t");
-      const auto last = s.find_last_not_of(" \t");
-      return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
-    };
-    const std::string key = trim(line.substr(0, equals));
-    if (!located.contains(key)) located[key] = {fmt::format("{}:{}", path, number), trim(line.substr(equals + 1))};
+    const std::string content = trim(line);
+    if (content.empty()) continue;
+    if (content.front() == '[')
+      throw InputError(fmt::format("{}:{}: line '{}' is a section header; configuration files have none "
+                                   "(expected key = value)", path, number, content));
+    const auto equals = content.find('=');
+    if (equals == std::string::npos)
+      throw InputError(fmt::format("{}:{}: line '{}' is not a setting (expected key = value)", path, number, content));
+    const std::string key = trim(content.substr(0, equals));
+    if (key.empty())
+      throw InputError(fmt::format("{}:{}: line '{}' has no key before '=' (expected key = value)", path, number, content));
+    if (first_line.contains(key))
+      throw InputError(fmt::format("{}:{}: key '{}' is set more than once (first on line {})", path, number, key,
+                                   first_line[key]));
+    first_line[key] = number;
+    located[key] = {fmt::format("{}:{}", path, number), trim(content.substr(equals + 1))};
   }
+  if (located.empty())
+    throw InputError(fmt::format("{}: has no settings (expected key = value lines; 'name' is required)", path));
   return located;
 }
 
