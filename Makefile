@@ -9,6 +9,11 @@ MAKEFLAGS += --no-builtin-rules -j$(shell nproc)
 BUILD ?= build
 BIN := $(BUILD)/bin/superpos
 STAMPS := $(BUILD)/stamps
+# Where the runs, figures and report go; `make report OUT=DIR` keeps a second set beside the first
+# with the same binary (tests/interrupts.sh uses that). The hashes of the code that made them live
+# with them.
+OUT ?= $(BUILD)
+HASHES := $(OUT)/stamps
 # Robustness seeds trained besides the article's seed (issue 4); `make report SEEDS=4` for fewer.
 SEEDS ?= 16
 CMAKE_FLAGS ?=
@@ -18,14 +23,14 @@ export FORCE_SOURCE_DATE := 1
 
 CONFIG_NAMES := $(basename $(notdir $(wildcard report/configs/*.ini)))
 SEED_NUMBERS := $(shell seq 0 $$(( $(SEEDS) - 1 )))
-RUNS := $(CONFIG_NAMES:%=$(BUILD)/runs/%/results.json)
-FIGURES := $(CONFIG_NAMES:%=$(BUILD)/figures/%/figures.json)
-SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(BUILD)/seeds/s$(s)/%/results.json))
-BENCH := $(BUILD)/bench
-BENCH_SEED_RUNS := $(SEED_RUNS:$(BUILD)/seeds/%=$(BENCH)/seeds/%)
+RUNS := $(CONFIG_NAMES:%=$(OUT)/runs/%/results.json)
+FIGURES := $(CONFIG_NAMES:%=$(OUT)/figures/%/figures.json)
+SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(OUT)/seeds/s$(s)/%/results.json))
+BENCH := $(OUT)/bench
+BENCH_SEED_RUNS := $(SEED_RUNS:$(OUT)/seeds/%=$(BENCH)/seeds/%)
 # The appendix shows make bench's table once there is one.
 BENCH_TABLE := $(wildcard $(BENCH)/bench.md)
-SEED_FIGURES := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(BUILD)/seed-figures/s$(s)/%/figures.json))
+SEED_FIGURES := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(OUT)/seed-figures/s$(s)/%/figures.json))
 
 BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libboost-iostreams-dev \
   libboost-system-dev libboost-filesystem-dev libgnuplot-iostream-dev nlohmann-json3-dev libfmt-dev \
@@ -33,9 +38,9 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report test check crosscheck bench bench-seed-runs clean FORCE
+.PHONY: report test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
 
-report: $(BUILD)/report/report.html $(BUILD)/report/report.pdf
+report: $(OUT)/report/report.html $(OUT)/report/report.pdf
 
 # ---- packages: installed when root, otherwise the exact command is printed ------------------------
 define ensure_packages
@@ -73,50 +78,50 @@ $(BIN): FORCE $(BUILD)/CMakeCache.txt
 
 # Each stage depends on the hash of its own sources, rewritten only when it changes, so editing
 # plotting code re-plots without retraining, and editing the renderer only re-renders.
-$(STAMPS)/%.hash: $(BIN)
-	@$(BIN) hash $* > $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
+$(HASHES)/%.hash: $(BIN)
+	@mkdir -p $(@D) && $(BIN) hash $* > $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
 
 # Stamps are kept between runs: they are what tells make a stage's code is unchanged.
-.PRECIOUS: $(STAMPS)/%.hash
+.PRECIOUS: $(HASHES)/%.hash
 
 # ---- training -------------------------------------------------------------------------------------
-$(BUILD)/runs/%/results.json: report/configs/%.ini $(STAMPS)/trainer.hash
+$(OUT)/runs/%/results.json: report/configs/%.ini $(HASHES)/trainer.hash
 	$(BIN) train --config $< --out $(@D) --quiet
 
 # $(1): seed, $(2): folder of seed sets (the report's, or make bench's scratch copy).
 define seed_rule
-$(2)/s$(1)/%/results.json: report/configs/%.ini $(STAMPS)/trainer.hash
+$(2)/s$(1)/%/results.json: report/configs/%.ini $(HASHES)/trainer.hash
 	$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
 endef
-$(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BUILD)/seeds)))
+$(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(OUT)/seeds)))
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BENCH)/seeds)))
 
 # ---- figures --------------------------------------------------------------------------------------
-$(BUILD)/figures/%/figures.json: $(BUILD)/runs/%/results.json $(STAMPS)/plot.hash
+$(OUT)/figures/%/figures.json: $(OUT)/runs/%/results.json $(HASHES)/plot.hash
 	$(BIN) plot --run $(<D) --out $(@D)
 
-$(BUILD)/seed-figures/%/figures.json: $(BUILD)/seeds/%/results.json $(STAMPS)/plot.hash
+$(OUT)/seed-figures/%/figures.json: $(OUT)/seeds/%/results.json $(HASHES)/plot.hash
 	$(BIN) plot --run $(<D) --out $(@D) --only weights
 
 # ---- the report -----------------------------------------------------------------------------------
-$(BUILD)/report/report.md: report/report.md report/thresholds.ini report/article_printed.json \
-    $(RUNS) $(SEED_RUNS) $(STAMPS)/report.hash $(BENCH_TABLE)
+$(OUT)/report/report.md: report/report.md report/thresholds.ini report/article_printed.json \
+    $(RUNS) $(SEED_RUNS) $(HASHES)/report.hash $(BENCH_TABLE)
 	@mkdir -p $(@D)
-	$(BIN) render --template report/report.md --runs $(BUILD)/runs --seeds $(BUILD)/seeds \
+	$(BIN) render --template report/report.md --runs $(OUT)/runs --seeds $(OUT)/seeds \
 	  $(if $(BENCH_TABLE),--bench $(BENCH_TABLE)) \
-	  --figures $(BUILD)/figures --seed-figures $(BUILD)/seed-figures \
-	  --claims-json $(BUILD)/report/claims.json --out $@
+	  --figures $(OUT)/figures --seed-figures $(OUT)/seed-figures \
+	  --claims-json $(OUT)/report/claims.json --out $@
 
 PANDOC := pandoc --from markdown --standalone --toc --number-sections --citeproc \
   --bibliography report/references.bib --metadata link-citations=true
 
-$(BUILD)/report/report.html: $(BUILD)/report/report.md templates/report.html templates/report.css \
+$(OUT)/report/report.html: $(OUT)/report/report.md templates/report.html templates/report.css \
     report/references.bib $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
 	$(PANDOC) --to html5 --template templates/report.html --css templates/report.css --self-contained \
 	  --mathml --default-image-extension=svg -o $(@D)/.report.html.tmp $<
 	@mv -f $(@D)/.report.html.tmp $@
 
-$(BUILD)/report/report.pdf: $(BUILD)/report/report.md templates/report-header.tex report/references.bib \
+$(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex report/references.bib \
     $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
 	$(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header templates/report-header.tex \
 	  -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true \
@@ -128,9 +133,21 @@ test: $(BUILD)/CMakeCache.txt
 	+cmake --build $(BUILD)
 	cd $(BUILD) && ctest --output-on-failure
 
+# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer (any report fails them).
+test-sanitize: | $(STAMPS)/build-packages.ok
+	cmake -S . -B $(BUILD)/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSUPERPOS_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	+cmake --build $(BUILD)/sanitize
+	cd $(BUILD)/sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure
+
+# Interrupts make report 20 times (SIGINT and SIGKILL) and checks every artefact against an
+# uninterrupted build; also that -j1 and -j2 builds are byte-identical. About four minutes.
+test-interrupts: $(BIN) | $(STAMPS)/report-packages.ok
+	bash tests/interrupts.sh
+
 # The claims table on the article's runs and every seed; fails when an article claim fails on seed 42.
 check: $(RUNS) $(SEED_RUNS)
-	$(BIN) claims --json $(BUILD)/claims.json $(BUILD)/runs $(SEED_NUMBERS:%=$(BUILD)/seeds/s%)
+	$(BIN) claims --json $(OUT)/claims.json $(OUT)/runs $(SEED_NUMBERS:%=$(OUT)/seeds/s%)
 
 # Where Debian's python3-torch is installed: superpos against the article's PyTorch code, seeds 0-5.
 crosscheck: $(BIN)
@@ -141,7 +158,7 @@ crosscheck: $(BIN)
 # Times training against the article's PyTorch code (when python3-torch is installed), the random-
 # number floor, a larger model, and the report's robustness runs under make -j2. Writes
 # $(BENCH)/bench.csv and bench.md; the next `make report` puts the table in its appendix.
-bench: $(BIN) $(STAMPS)/trainer.hash
+bench: $(BIN) $(HASHES)/trainer.hash
 	@rm -rf $(BENCH)/seeds
 	@mkdir -p $(BENCH)
 	@echo "superpos bench: training the $(words $(BENCH_SEED_RUNS)) robustness runs with make -j2"

@@ -8,7 +8,9 @@
 using namespace superpos;
 
 TEST_CASE("A sparse batch is drawn exactly as randn(B, N) * (rand(B, N) > p)", "[batch]") {
-  for (const auto& c : test::load_fixture("rng_fixtures.json").at("cases")) {
+  // Bound first: a range-for over a member of a temporary reads freed memory.
+  const auto fixtures = test::load_fixture("rng_fixtures.json");
+  for (const auto& c : fixtures.at("cases")) {
     TorchGenerator generator(c.at("seed").get<std::uint64_t>());
     Batch inputs(1024, 5);
     BatchScratch scratch;
@@ -23,7 +25,9 @@ TEST_CASE("A sparse batch is drawn exactly as randn(B, N) * (rand(B, N) > p)", "
 }
 
 TEST_CASE("Xavier init matches torch.nn.init.xavier_normal_ for a 5 x 2 weight", "[batch]") {
-  for (const auto& c : test::load_fixture("rng_fixtures.json").at("cases")) {
+  // Bound first: a range-for over a member of a temporary reads freed memory.
+  const auto fixtures = test::load_fixture("rng_fixtures.json");
+  for (const auto& c : fixtures.at("cases")) {
     TorchGenerator generator(c.at("seed").get<std::uint64_t>());
     const Weights w = xavier_normal(5, 2, generator);
     const std::vector<float> drawn(w.data(), w.data() + w.size());

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <sys/wait.h>
 
 namespace {
@@ -71,4 +72,41 @@ TEST_CASE("A good run writes every table and results.json", "[cli]") {
 TEST_CASE("Unknown commands and options exit 2", "[cli]") {
   CHECK(run_cli("frobnicate").status == 2);
   CHECK(run_cli("train --no-such-option 1").status == 2);
+}
+
+namespace {
+
+std::string file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+TEST_CASE("Tables and figures are byte-identical run after run and from another directory", "[cli][determinism]") {
+  namespace fs = std::filesystem;
+  const fs::path config = fs::temp_directory_path() / "superpos_cli_determinism.ini";
+  std::ofstream(config) << "name = det\nactivation = relu\nsparsity = 0.9\nsteps = 200\nbatch = 128\n";
+  const fs::path first = fresh_dir("det_first"), second = fresh_dir("det_second");
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + first.string()).status == 0);
+  REQUIRE(run_cli("plot --run " + first.string() + " --out " + (first / "figures").string()).status == 0);
+  // The second time from another working directory (the run and figure folders are absolute).
+  const std::string elsewhere = "cd " + fs::temp_directory_path().string() + " && ";
+  const std::string cli = SUPERPOS_CLI;
+  REQUIRE(std::system((elsewhere + cli + " train --config " + config.string() + " --out " + second.string()).c_str()) == 0);
+  REQUIRE(std::system((elsewhere + cli + " plot --run " + second.string() + " --out " + (second / "figures").string())
+                          .c_str()) == 0);
+  int compared = 0;
+  for (const char* file : {"weights.csv", "bias.csv", "angles.csv", "interactions.csv", "interference.csv", "loss.csv",
+                           "figures/weights.svg", "figures/weights.pdf", "figures/interactions.svg",
+                           "figures/interactions.pdf", "figures/bias.pdf", "figures/interference.pdf",
+                           "figures/loss.pdf"}) {
+    INFO(file);
+    REQUIRE(fs::exists(first / file));
+    CHECK(file_bytes(first / file) == file_bytes(second / file));
+    ++compared;
+  }
+  CHECK(compared == 13);
 }

@@ -28,7 +28,9 @@ TEST_CASE("The raw stream is MT19937 seeded like std::mt19937", "[random]") {
 }
 
 TEST_CASE("random64 matches torch's int64 random_ (which drops the top bit)", "[random]") {
-  for (const auto& c : load_fixture("rng_fixtures.json").at("cases")) {
+  // Bound first: a range-for over a member of a temporary reads freed memory.
+  const auto fixtures = load_fixture("rng_fixtures.json");
+  for (const auto& c : fixtures.at("cases")) {
     TorchGenerator generator(c.at("seed").get<std::uint64_t>());
     for (const auto& value : c.at("random64_mod_2_63")) {
       const std::uint64_t expected = std::stoull(value.get<std::string>());
@@ -46,7 +48,9 @@ TEST_CASE("discard skips exactly as many draws as it is told", "[random]") {
 }
 
 TEST_CASE("torch.rand values are reproduced bit for bit", "[random]") {
-  for (const auto& c : load_fixture("rng_fixtures.json").at("cases")) {
+  // Bound first: a range-for over a member of a temporary reads freed memory.
+  const auto fixtures = load_fixture("rng_fixtures.json");
+  for (const auto& c : fixtures.at("cases")) {
     TorchGenerator generator(c.at("seed").get<std::uint64_t>());
     std::vector<float> five(5), sixteen(16);
     generator.fill_uniform(five);
@@ -81,7 +85,9 @@ TEST_CASE("Without PyTorch's fused multiply-adds some normals differ in the last
 }
 
 TEST_CASE("The double path caches the second normal of each pair across calls", "[random]") {
-  for (const auto& c : load_fixture("rng_fixtures.json").at("cases")) {
+  // Bound first: a range-for over a member of a temporary reads freed memory.
+  const auto fixtures = load_fixture("rng_fixtures.json");
+  for (const auto& c : fixtures.at("cases")) {
     TorchGenerator generator(c.at("seed").get<std::uint64_t>());
     std::vector<float> first(3), second(3);
     generator.fill_normal(first);

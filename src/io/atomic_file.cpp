@@ -10,7 +10,10 @@
 namespace superpos {
 
 std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
-  return path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+  // One fixed name per file, not one per process: a run killed mid-write leaves this name behind,
+  // and the rerun that make starts writes the same name again and renames it away. (Only one make
+  // rule writes a given file, so two processes never share it.)
+  return path.parent_path() / fmt::format(".{}.tmp", path.filename().string());
 }
 
 void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& path) {

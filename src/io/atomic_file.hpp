@@ -9,7 +9,8 @@ namespace superpos {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
-// A temporary name in the same directory as `path` (so that rename is atomic), unique per process.
+// The temporary name for `path`: in the same directory (so that rename is atomic) and fixed, so
+// that a rerun replaces what an interrupted run left.
 std::filesystem::path temporary_path_for(const std::filesystem::path& path);
 
 // Renames `temporary` onto `path`; throws with both names on failure.

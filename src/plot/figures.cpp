@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -31,6 +33,34 @@ std::string terminal(Format format, Canvas canvas) {
                        static_cast<int>(canvas.width_in * 100), static_cast<int>(canvas.height_in * 100));
   return fmt::format("set terminal pdfcairo size {}in,{}in enhanced font 'DejaVu Sans,11'\n", canvas.width_in,
                      canvas.height_in);
+}
+
+// cairo 1.16 (Debian 12) stamps each PDF with the current time and ignores SOURCE_DATE_EPOCH. The
+// stamp is overwritten in place with that epoch (or 1970), same length, so the xref offsets hold
+// and two builds of the same figure are byte-identical.
+void pin_pdf_creation_date(const std::filesystem::path& pdf) {
+  std::string bytes;
+  {
+    std::ifstream in(pdf, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    bytes = buffer.str();
+  }
+  const std::string marker = "/CreationDate (D:";
+  const auto at = bytes.find(marker);
+  if (at == std::string::npos) return;
+  const auto digits = at + marker.size();
+  const auto end = bytes.find(')', digits);
+  if (end == std::string::npos || end - digits != 15) return;  // not cairo's D:YYYYMMDDHHMMSSZ
+  const char* epoch_text = std::getenv("SOURCE_DATE_EPOCH");
+  const std::time_t epoch = epoch_text != nullptr ? static_cast<std::time_t>(std::strtoll(epoch_text, nullptr, 10)) : 0;
+  std::tm utc{};
+  ::gmtime_r(&epoch, &utc);
+  char stamp[16];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &utc);
+  bytes.replace(digits, 14, stamp, 14);
+  std::ofstream out(pdf, std::ios::binary | std::ios::trunc);
+  out << bytes;
 }
 
 // gnuplot-iostream gives no exit status, so a figure is good when gnuplot printed no error and the
@@ -61,6 +91,7 @@ void draw_figure(const std::filesystem::path& path, Format format, Canvas canvas
     throw std::runtime_error(fmt::format("{}: gnuplot failed: {}", path.string(),
                                          first_line.empty() ? "no output" : first_line));
   }
+  if (format == Format::pdf) pin_pdf_creation_date(temporary);
   commit_file(temporary, path);
 }
 

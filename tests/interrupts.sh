@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# make test-interrupts: stops `make report` at random moments (SIGINT and SIGKILL to the whole
+# process group), lets `make report` finish, and checks that every artefact (tables, figures,
+# report.md, HTML, PDF) is byte-identical to an uninterrupted build and that no temporary file is
+# left. Along the way it checks that a -j1 and a -j2 build from clean are byte-identical.
+# Runs in OUT=build/interrupts with SEEDS=2, so the main build's report is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=build/interrupts
+REFERENCE=build/interrupts-reference
+SEEDS=${SEEDS:-2}
+TRIALS=${TRIALS:-20}
+RANDOM=${INTERRUPT_SEED:-1}   # the moments are random but repeatable
+
+report() { make --no-print-directory report OUT="$OUT" SEEDS="$SEEDS" "$@" >/dev/null; }
+artefacts() { (cd "$OUT" && find runs seeds figures seed-figures report -type f ! -name timing.json | LC_ALL=C sort); }
+leftovers() { find "$OUT" \( -name '*.tmp' -o -name '*.tmp.*' -o -name '.*.tmp*' \) -print; }
+
+compare_with_reference() {
+  local label=$1 differing=0
+  if ! diff <(artefacts) <(cd "$REFERENCE" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) >/dev/null; then
+    echo "FAIL ($label): the set of files differs from the uninterrupted build" >&2
+    diff <(artefacts) <(cd "$REFERENCE" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) >&2 || true
+    return 1
+  fi
+  while read -r file; do
+    cmp -s "$OUT/$file" "$REFERENCE/$file" || { echo "FAIL ($label): $file differs" >&2; differing=1; }
+  done < <(artefacts)
+  local left
+  left=$(leftovers)
+  [ -z "$left" ] || { echo "FAIL ($label): temporary files left: $left" >&2; differing=1; }
+  return $differing
+}
+
+make --no-print-directory build/bin/superpos >/dev/null  # compiled once, outside the timings
+
+echo "interrupts: uninterrupted reference build (-j1)"
+rm -rf "$OUT" "$REFERENCE"
+started=$(date +%s%N)
+report -j1
+full_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+mkdir -p "$REFERENCE"
+while read -r file; do mkdir -p "$REFERENCE/$(dirname "$file")"; cp "$OUT/$file" "$REFERENCE/$file"; done < <(artefacts)
+echo "interrupts: $(artefacts | wc -l) artefacts in ${full_ms} ms"
+
+echo "interrupts: second clean build with -j2 must be byte-identical"
+rm -rf "$OUT"
+report -j2
+compare_with_reference "clean -j2 build"
+
+failures=0
+for trial in $(seq 1 "$TRIALS"); do
+  signal=$([ $((trial % 2)) = 1 ] && echo INT || echo KILL)
+  delay_ms=$(( (RANDOM * 32768 + RANDOM) % (full_ms + 1) ))
+  rm -rf "$OUT"
+  setsid make --no-print-directory report OUT="$OUT" SEEDS="$SEEDS" >/dev/null 2>&1 &
+  leader=$!
+  sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+  kill -s "$signal" -- "-$leader" 2>/dev/null || true
+  wait "$leader" 2>/dev/null || true
+  # What an interrupted build left must never pass for finished: make has to finish the job.
+  report
+  if compare_with_reference "trial $trial, SIG$signal at ${delay_ms} ms"; then
+    echo "interrupts: trial $trial: SIG$signal at ${delay_ms} ms of ${full_ms}: identical, no temporaries"
+  else
+    failures=$((failures + 1))
+  fi
+done
+
+rm -rf "$OUT" "$REFERENCE"
+if [ "$failures" -ne 0 ]; then
+  echo "interrupts: $failures of $TRIALS trials FAILED" >&2
+  exit 1
+fi
+echo "interrupts: all $TRIALS trials passed"
