@@ -5,6 +5,8 @@
 # left. Along the way it checks that a -j1 and a -j2 build from clean are byte-identical.
 # Runs in OUT=build/interrupts with SEEDS=2, so the main build's report is left alone.
 set -euo pipefail
+# The builds below are make runs of their own, with their own -j, not jobs of the calling make.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$(dirname "$0")/.."
 
 OUT=build/interrupts

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
+#include <cerrno>
+#include <csignal>
 #include <unistd.h>
 
 #include "io/config.hpp"
@@ -10,10 +12,27 @@
 namespace superpos {
 
 std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
-  // One fixed name per file, not one per process: a run killed mid-write leaves this name behind,
-  // and the rerun that make starts writes the same name again and renames it away. (Only one make
-  // rule writes a given file, so two processes never share it.)
-  return path.parent_path() / fmt::format(".{}.tmp", path.filename().string());
+  // Unique per process: a writer killed by Ctrl-C can leave a child behind (gnuplot ignores
+  // SIGINT) that goes on writing its file, and must not write into the rerun's.
+  remove_stale_temporaries(path);
+  return path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+}
+
+void remove_stale_temporaries(const std::filesystem::path& path) {
+  // A killed run leaves .NAME.tmp.PID behind; the next writer of NAME removes those whose process
+  // is gone, so an interrupted build leaves nothing once it has been finished.
+  const std::string prefix = fmt::format(".{}.tmp.", path.filename().string());
+  std::error_code ec;
+  const std::filesystem::path dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid == ::getpid()) continue;
+    if (::kill(pid, 0) != 0 && errno == ESRCH) std::filesystem::remove(entry.path(), ec);
+  }
 }
 
 void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& path) {

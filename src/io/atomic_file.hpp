@@ -9,9 +9,12 @@ namespace superpos {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
-// The temporary name for `path`: in the same directory (so that rename is atomic) and fixed, so
-// that a rerun replaces what an interrupted run left.
+// A temporary name for `path`: in the same directory (so that rename is atomic) and unique to this
+// process. Removes the temporaries of `path` that dead processes left first.
 std::filesystem::path temporary_path_for(const std::filesystem::path& path);
+
+// Removes .NAME.tmp.PID files beside `path` whose process no longer exists.
+void remove_stale_temporaries(const std::filesystem::path& path);
 
 // Renames `temporary` onto `path`; throws with both names on failure.
 void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& path);
