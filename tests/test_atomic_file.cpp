@@ -31,3 +31,18 @@ TEST_CASE("A write removes the temporaries that dead writers of the same file le
   CHECK(line == "a,b");
   fs::remove_all(dir);
 }
+
+TEST_CASE("A zombie writer counts as gone", "[io]") {
+  const fs::path dir = fs::temp_directory_path() / "superpos_atomic_zombie";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::usleep(100000);  // the child exits and, not yet reaped, stays a zombie
+  const fs::path stale = dir / (".fig.pdf.tmp." + std::to_string(child));
+  std::ofstream(stale) << "partial";
+  superpos::remove_stale_temporaries(dir / "fig.pdf");
+  CHECK_FALSE(fs::exists(stale));
+  ::waitpid(child, nullptr, 0);
+  fs::remove_all(dir);
+}

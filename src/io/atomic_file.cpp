@@ -18,6 +18,23 @@ std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
   return path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
 }
 
+namespace {
+
+// Whether `pid` is a live process. A zombie counts as dead: a writer killed together with its
+// make is reparented to init, which in a container may reap it only much later.
+bool process_is_running(pid_t pid) {
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
+  const auto paren = line.rfind(')');          // the command name may contain spaces
+  if (paren == std::string::npos || paren + 2 >= line.size()) return true;
+  const char state = line[paren + 2];
+  return state != 'Z' && state != 'X';
+}
+
+}  // namespace
+
 void remove_stale_temporaries(const std::filesystem::path& path) {
   // A killed run leaves .NAME.tmp.PID behind; the next writer of NAME removes those whose process
   // is gone, so an interrupted build leaves nothing once it has been finished.
@@ -31,7 +48,7 @@ void remove_stale_temporaries(const std::filesystem::path& path) {
     if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
     const auto pid = static_cast<pid_t>(std::stol(pid_text));
     if (pid == ::getpid()) continue;
-    if (::kill(pid, 0) != 0 && errno == ESRCH) std::filesystem::remove(entry.path(), ec);
+    if (!process_is_running(pid)) std::filesystem::remove(entry.path(), ec);
   }
 }
 
