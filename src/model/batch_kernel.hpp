@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "simd/lanes.hpp"
+
 namespace superpos {
 
 struct KernelShape {
@@ -16,8 +18,8 @@ struct KernelShape {
 
 // Buffers for batch_kernel, sized on first use and reused.
 struct KernelScratch {
-  std::vector<float> blocks;     // per block of 8 samples: x, h, grad z, grad h
-  std::vector<double> partials;  // 4-lane double partial sums of every gradient and the loss
+  simd::AlignedVector<float> blocks;     // per group of 64 samples: x, grad z, h, grad h
+  simd::AlignedVector<double> partials;  // 8-lane double partial sums of every gradient and the loss
 };
 
 // x_columns holds each feature's values over the batch contiguously (column-major batch x features);

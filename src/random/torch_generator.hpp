@@ -55,7 +55,7 @@ class TorchGenerator {
   void twist();
   void fill_normal_blocks(std::span<float> out, float mean, float stddev, FmaContraction fma_mode);
 
-  std::array<std::uint32_t, kStateSize> state_{};
+  alignas(64) std::array<std::uint32_t, kStateSize> state_{};  // whole cache lines for the vector twist
   int index_ = kStateSize;
   std::uint64_t draws_ = 0;
   std::optional<double> cached_normal_;

@@ -7,13 +7,14 @@
 
 #include "model/toy_model.hpp"
 #include "random/torch_generator.hpp"
+#include "simd/lanes.hpp"
 
 namespace superpos {
 
 // Buffers reused from batch to batch: the normals and the uniforms in the stream's (row-major) order.
 struct BatchScratch {
-  std::vector<float> normals;
-  std::vector<float> uniforms;
+  simd::AlignedVector<float> normals;
+  simd::AlignedVector<float> uniforms;
 };
 
 // Fills `inputs` (already batch x features) from the generator.
