@@ -167,7 +167,7 @@ bench: $(BIN) $(HASHES)/trainer.hash
 	  finished=$$(date +%s%N); \
 	  echo $$(( (finished - started) / 1000000 )) > $(BENCH)/seed-runs-ms.txt
 	@rm -rf $(BENCH)/seeds
-	$(BIN) bench $(CONFIG_NAMES:%=--config report/configs/%.ini) --repeats 5 --scaling \
+	$(BIN) bench $(CONFIG_NAMES:%=--config report/configs/%.ini) --repeats 9 --scaling \
 	  --torch tests/reference/torch_reference.py --out $(BENCH) \
 	  --seed-runs $(words $(BENCH_SEED_RUNS)) --seed-runs-seconds $$(awk '{print $$1 / 1000}' $(BENCH)/seed-runs-ms.txt)
 
