@@ -23,7 +23,7 @@ TEST_CASE("The bench table derives speed-up, steps/s and the floor ratio from th
   CHECK(csv.find("relu_09,5,2,10000,1024,0.2000,0.2000,0.2500,3,6.000,30.0,50000,0.1000,2.00,9.5,290\n") !=
         std::string::npos);
   const std::string md = bench_markdown({row}, SeedRunsTiming{64, 7.25});
-  CHECK(md.find("| relu_09 | 5 x 2, 10000 | 0.200 | 6.000 | 30.0x | 50000 | 0.100 | 2.00 | 10 / 290 |") !=
+  CHECK(md.find("| relu_09 | 5 x 2 | 10000 | 0.200 | 6.000 | 30.0x | 50000 | 0.100 | 2.00 | 10 / 290 |") !=
         std::string::npos);
   CHECK(md.find("64 robustness runs") != std::string::npos);
 

@@ -165,19 +165,25 @@ std::string bench_csv(const std::vector<BenchRow>& rows) {
 
 std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optional<SeedRunsTiming>& seed_runs) {
   std::string md =
-      "| configuration | N x H, steps | superpos s | PyTorch s | speed-up | steps/s | random-number floor s "
-      "| training / floor | peak RSS MB (superpos / PyTorch) |\n"
-      "|:--|:--|--:|--:|--:|--:|--:|--:|--:|\n";
+      "| configuration | N x H | steps | superpos s | PyTorch s | speed-up | steps/s | floor s | training / floor "
+      "| peak RSS MB, superpos / PyTorch |\n"
+      // Pandoc sizes the columns of a wide pipe table by these dashes.
+      "|:-------------|:--------|------:|-------:|-------:|-------:|-------:|------:|-------:|---------:|\n";
+  std::size_t most_repeats = 0;
   for (const BenchRow& row : rows) {
     const Columns c = derived(row);
     const auto or_dash = [](const std::string& s) { return s.empty() ? std::string("–") : s; };
-    md += fmt::format("| {} | {} x {}, {} | {:.3f} | {} | {} | {} | {:.3f} | {} | {:.0f} / {} |\n", row.name,
+    md += fmt::format("| {} | {} x {} | {} | {:.3f} | {} | {} | {} | {:.3f} | {} | {:.0f} / {} |\n", row.name,
                       row.settings.features, row.settings.hidden, row.settings.steps, row.superpos.median(),
                       or_dash(c.torch_seconds), or_dash(c.ratio.empty() ? "" : c.ratio + "x"), c.steps_per_second,
                       row.floor.median(), c.over_floor, row.superpos_peak_rss_mb, or_dash(c.torch_rss));
+    most_repeats = std::max(most_repeats, row.superpos.seconds.size());
   }
-  md += "\nTimes are of the training loop in seconds; superpos's is the median of the runs counted in "
-        "bench.csv, with their minimum and maximum. The floor draws the same random numbers without a model.\n";
+  md += fmt::format(
+      "\nSeconds of the training loop, one thread. superpos: median of {} processes per configuration (one "
+      "for the larger model; every time is in bench.csv); PyTorch: one run. The floor draws the same "
+      "random numbers with no model. Peak RSS is the whole process's.\n",
+      most_repeats);
   if (seed_runs)
     md += fmt::format("\nThe report's {} robustness runs, trained by `make -j2` as `make report` does: {:.1f} s "
                       "in all.\n", seed_runs->runs, seed_runs->seconds);

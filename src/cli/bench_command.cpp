@@ -58,7 +58,7 @@ int bench_command(const std::vector<std::string>& args) {
   for (const std::string& path : vm["config"].as<std::vector<std::string>>()) jobs.push_back({path, {}});
   if (vm.count("scaling"))
     jobs.push_back({jobs.back().config_path,
-                    {"--name", "scaling_400x40", "--features", "400", "--hidden", "40", "--steps", "1000"}});
+                    {"--name", "larger_model", "--features", "400", "--hidden", "40", "--steps", "1000"}});
 
   std::vector<BenchRow> rows;
   for (const Job& job : jobs) {
