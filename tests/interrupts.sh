@@ -56,7 +56,9 @@ for trial in $(seq 1 "$TRIALS"); do
   signal=$([ $((trial % 2)) = 1 ] && echo INT || echo KILL)
   delay_ms=$(( (RANDOM * 32768 + RANDOM) % (full_ms + 1) ))
   rm -rf "$OUT"
-  setsid make --no-print-directory report OUT="$OUT" SEEDS="$SEEDS" >/dev/null 2>&1 &
+  # A background job of a script starts with SIGINT ignored; --default-signal makes this one take
+  # SIGINT as a Ctrl-C at a terminal would.
+  setsid env --default-signal=INT make --no-print-directory report OUT="$OUT" SEEDS="$SEEDS" >/dev/null 2>&1 &
   leader=$!
   sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
   kill -s "$signal" -- "-$leader" 2>/dev/null || true

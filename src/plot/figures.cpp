@@ -63,6 +63,24 @@ void pin_pdf_creation_date(const std::filesystem::path& pdf) {
   out << bytes;
 }
 
+// Whether gnuplot finished the file: an SVG ends with </svg>, a PDF with %%EOF. gnuplot catches
+// SIGINT itself and abandons the plot in progress, even when superpos ignores the signal (a
+// background make does), and then exits without a word in its log: the truncated file must not be
+// taken for a figure.
+bool output_is_complete(const std::filesystem::path& file, Format format) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  const std::streamoff size = in.tellg();
+  const std::streamoff tail_size = std::min<std::streamoff>(size, 64);
+  std::string tail(static_cast<std::size_t>(tail_size), '\0');
+  in.seekg(size - tail_size);
+  in.read(tail.data(), tail_size);
+  const std::string ending = format == Format::svg ? "</svg>" : "%%EOF";
+  const auto last = tail.find_last_not_of(" \r\n");
+  return last != std::string::npos && last + 1 >= ending.size() &&
+         tail.compare(last + 1 - ending.size(), ending.size(), ending) == 0;
+}
+
 // gnuplot-iostream gives no exit status, so a figure is good when gnuplot printed no error and the
 // file it wrote is not empty. The figure is drawn under a temporary name and renamed when good.
 template <typename Draw>
@@ -70,7 +88,12 @@ void draw_figure(const std::filesystem::path& path, Format format, Canvas canvas
   const std::filesystem::path temporary = temporary_path_for(path);
   const std::filesystem::path log = temporary_path_for(path.string() + ".log");
   {
-    Gnuplot gp(fmt::format("gnuplot 2>'{}'", log.string()));
+    // gnuplot answers SIGINT by abandoning the plot and closing a well-formed but incomplete file,
+    // which superpos, when it ignores SIGINT (as under a background make), would commit: 11 of 120
+    // interrupted plots did. So gnuplot runs in a session of its own (setsid --wait keeps it our
+    // child), where Ctrl-C or a signal to make's process group does not reach it; when superpos is
+    // gone, gnuplot reads end of input and exits.
+    Gnuplot gp(fmt::format("exec setsid --wait gnuplot 2>'{}'", log.string()));
     gp << terminal(format, canvas);
     gp << fmt::format("set output '{}'\n", temporary.string());
     gp << "set encoding utf8\nset border lw 0.8 lc rgb '#444444'\nset tics textcolor rgb '#222222'\n";
@@ -84,12 +107,13 @@ void draw_figure(const std::filesystem::path& path, Format format, Canvas canvas
   std::filesystem::remove(log, ec);
   const std::string text = messages.str();
   const bool failed = text.find("error") != std::string::npos || text.find("not found") != std::string::npos ||
-                      !std::filesystem::exists(temporary) || std::filesystem::file_size(temporary) == 0;
+                      !std::filesystem::exists(temporary) || std::filesystem::file_size(temporary) == 0 ||
+                      !output_is_complete(temporary, format);
   if (failed) {
     std::filesystem::remove(temporary, ec);
     const auto first_line = text.substr(0, text.find_first_of('\n', text.find_first_not_of('\n')));
     throw std::runtime_error(fmt::format("{}: gnuplot failed: {}", path.string(),
-                                         first_line.empty() ? "no output" : first_line));
+                                         first_line.empty() ? "no complete output (interrupted?)" : first_line));
   }
   if (format == Format::pdf) pin_pdf_creation_date(temporary);
   commit_file(temporary, path);
