@@ -19,11 +19,13 @@ report() { make --no-print-directory report OUT="$OUT" SEEDS="$SEEDS" "$@" >/dev
 artefacts() { (cd "$OUT" && find runs seeds figures seed-figures report -type f ! -name timing.json | LC_ALL=C sort); }
 leftovers() { find "$OUT" \( -name '*.tmp' -o -name '*.tmp.*' -o -name '.*.tmp*' \) -print; }
 
+reference_files() { (cd "$REFERENCE" && find . -type f | sed 's|^\./||' | LC_ALL=C sort); }
+
 compare_with_reference() {
-  local label=$1 differing=0
-  if ! diff <(artefacts) <(cd "$REFERENCE" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) >/dev/null; then
+  local label=$1 differing=0 listing
+  if ! listing=$(diff <(artefacts) <(reference_files)); then
     echo "FAIL ($label): the set of files differs from the uninterrupted build" >&2
-    diff <(artefacts) <(cd "$REFERENCE" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) >&2 || true
+    echo "$listing" >&2
     return 1
   fi
   while read -r file; do

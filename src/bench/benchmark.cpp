@@ -47,7 +47,6 @@ Timing time_training_processes(const std::vector<std::string>& train_argv, const
 
 Timing time_random_numbers(const TrainSettings& settings, int repeats) {
   Timing timing;
-  Batch inputs(settings.batch, settings.features);
   BatchScratch scratch;
   for (int r = 0; r < repeats; ++r) {
     TorchGenerator generator(settings.seed);
@@ -112,8 +111,7 @@ bool torch_available() {
   }
 }
 
-std::optional<ProcessMeasure> time_torch_reference(const std::string& script, const TrainSettings& settings) {
-  if (!torch_available()) return std::nullopt;
+ProcessMeasure time_torch_reference(const std::string& script, const TrainSettings& settings) {
   std::string output;
   ProcessMeasure measure;
   measure.peak_rss_mb = run_child(

@@ -23,8 +23,9 @@ struct Timing {
 Timing time_training_processes(const std::vector<std::string>& train_argv, const std::string& out_dir,
                                int repeats, double& peak_rss_mb);
 
-// The floor under any trainer on this stream: seeding, skipping to the offset, the Xavier draw and
-// every batch's randn and rand, with no model. Median of `repeats`.
+// The floor under any trainer on this stream: every batch's randn and rand, with no model, timed
+// like the training loop (seeding, skipping to the offset and the Xavier draw come before the clock
+// starts). One time per repeat.
 Timing time_random_numbers(const TrainSettings& settings, int repeats);
 
 struct ProcessMeasure {
@@ -36,9 +37,10 @@ struct ProcessMeasure {
 // printed. Throws std::runtime_error when it cannot start or exits non-zero.
 double run_child(const std::vector<std::string>& argv, std::string& stdout_text);
 
-// The PyTorch reference (tests/reference/torch_reference.py) on `settings`, one thread. Empty when
-// python3 cannot import torch.
-std::optional<ProcessMeasure> time_torch_reference(const std::string& script, const TrainSettings& settings);
+// The PyTorch reference (tests/reference/torch_reference.py) on `settings`, one thread. Call only
+// when torch_available(); throws when the script fails.
+ProcessMeasure time_torch_reference(const std::string& script, const TrainSettings& settings);
+// Whether python() imports torch.
 bool torch_available();
 // The interpreter that runs it: $SUPERPOS_PYTHON, else /usr/bin/python3.
 std::string python();

@@ -9,19 +9,15 @@
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
 #include "io/config.hpp"
-#include "io/run_results.hpp"
 
 namespace po = boost::program_options;
 
 namespace superpos::cli {
-namespace {
-
-}  // namespace
 
 int bench_command(const std::vector<std::string>& args) {
   po::options_description own(
       "superpos bench --config FILE... --out DIR [--repeats 5] [--torch SCRIPT] [--scaling]\n"
-      "Times training (the loop alone, median of --repeats runs in this process, one thread), the\n"
+      "Times training (the loop alone, median of --repeats `superpos train` processes, one thread), the\n"
       "random numbers alone, and, when --torch is given and python3 imports torch, the PyTorch\n"
       "reference on the same stream. Writes DIR/bench.csv and DIR/bench.md and prints the table");
   own.add_options()("help,h", "show this help")("config", po::value<std::vector<std::string>>(),
@@ -45,10 +41,13 @@ int bench_command(const std::vector<std::string>& args) {
     throw InputError(fmt::format("command line: key 'repeats': value '{}' is out of range (expected >= 1)", repeats));
   const std::filesystem::path out_dir = vm["out"].as<std::string>();
   ensure_output_directory(out_dir);
-  const bool with_torch = vm.count("torch") > 0;
-  if (with_torch && !torch_available())
+  // Asked once: each check starts a Python that imports torch.
+  bool with_torch = vm.count("torch") > 0;
+  if (with_torch && !torch_available()) {
     fmt::print(stderr, "superpos bench: {} cannot import torch (apt-get install python3-torch); PyTorch columns left empty\n",
                python());
+    with_torch = false;
+  }
 
   struct Job {
     std::string config_path;

@@ -12,8 +12,8 @@
 namespace superpos {
 
 std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
-  // Unique per process: a writer killed by Ctrl-C can leave a child behind (gnuplot ignores
-  // SIGINT) that goes on writing its file, and must not write into the rerun's.
+  // Unique per process: a killed writer can leave a child behind (gnuplot, in a session of its
+  // own, finishes its input) that goes on writing its file, and must not write into the rerun's.
   remove_stale_temporaries(path);
   return path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
 }

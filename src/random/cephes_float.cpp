@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "random/cephes_constants.hpp"
+
 namespace superpos {
 namespace {
 
@@ -17,20 +19,7 @@ inline float mul_add(float a, float b, float c, FmaContraction mode) {
   return product + c;
 }
 
-constexpr float kSqrtHalf = 0.707106781186547524f;
-constexpr float kLogP[9] = {7.0376836292E-2f,  -1.1514610310E-1f, 1.1676998740E-1f,
-                            -1.2420140846E-1f, +1.4249322787E-1f, -1.6668057665E-1f,
-                            +2.0000714765E-1f, -2.4999993993E-1f, +3.3333331174E-1f};
-constexpr float kLogQ1 = -2.12194440e-4f;
-constexpr float kLogQ2 = 0.693359375f;
-
-constexpr float kMinusDP1 = -0.78515625f;
-constexpr float kMinusDP2 = -2.4187564849853515625e-4f;
-constexpr float kMinusDP3 = -3.77489497744594108e-8f;
-constexpr float kSinP[3] = {-1.9515295891E-4f, 8.3321608736E-3f, -1.6666654611E-1f};
-constexpr float kCosP[3] = {2.443315711809948E-005f, -1.388731625493765E-003f,
-                            4.166664568298827E-002f};
-constexpr float kFourOverPi = 1.27323954473516f;
+using namespace cephes;
 
 }  // namespace
 

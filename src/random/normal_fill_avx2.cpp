@@ -7,10 +7,14 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
+#include "random/cephes_constants.hpp"
+
 #define SUPERPOS_AVX2 __attribute__((target("avx2,fma")))
 
 namespace superpos {
 namespace {
+
+using namespace cephes;
 
 SUPERPOS_AVX2 inline __m256 log_ps(__m256 x) {
   const __m256 one = _mm256_set1_ps(1.0f);
@@ -23,27 +27,27 @@ SUPERPOS_AVX2 inline __m256 log_ps(__m256 x) {
   bits = _mm256_sub_epi32(bits, _mm256_set1_epi32(0x7f));
   __m256 e = _mm256_add_ps(_mm256_cvtepi32_ps(bits), one);
 
-  const __m256 below = _mm256_cmp_ps(x, _mm256_set1_ps(0.707106781186547524f), _CMP_LT_OS);
+  const __m256 below = _mm256_cmp_ps(x, _mm256_set1_ps(kSqrtHalf), _CMP_LT_OS);
   const __m256 extra = _mm256_and_ps(x, below);
   x = _mm256_sub_ps(x, one);
   e = _mm256_sub_ps(e, _mm256_and_ps(one, below));
   x = _mm256_add_ps(x, extra);
 
   const __m256 z = _mm256_mul_ps(x, x);
-  __m256 y = _mm256_set1_ps(7.0376836292E-2f);
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(-1.1514610310E-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.1676998740E-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(-1.2420140846E-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(+1.4249322787E-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(-1.6668057665E-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(+2.0000714765E-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(-2.4999993993E-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(+3.3333331174E-1f));
+  __m256 y = _mm256_set1_ps(kLogP[0]);
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kLogP[1]));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kLogP[2]));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kLogP[3]));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kLogP[4]));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kLogP[5]));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kLogP[6]));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kLogP[7]));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kLogP[8]));
   y = _mm256_mul_ps(y, x);
-  y = _mm256_fmadd_ps(y, z, _mm256_mul_ps(e, _mm256_set1_ps(-2.12194440e-4f)));
+  y = _mm256_fmadd_ps(y, z, _mm256_mul_ps(e, _mm256_set1_ps(kLogQ1)));
   y = _mm256_fmadd_ps(z, _mm256_set1_ps(-0.5f), y);
   x = _mm256_add_ps(x, y);
-  x = _mm256_fmadd_ps(e, _mm256_set1_ps(0.693359375f), x);
+  x = _mm256_fmadd_ps(e, _mm256_set1_ps(kLogQ2), x);
   return _mm256_or_ps(x, invalid);  // NaN where x <= 0
 }
 
@@ -57,7 +61,7 @@ SUPERPOS_AVX2 inline SinCos8 sincos_ps(__m256 x) {
   __m256 sign_sin = _mm256_and_ps(x, sign_bit);
   x = _mm256_andnot_ps(sign_bit, x);
 
-  __m256i octant = _mm256_cvttps_epi32(_mm256_mul_ps(x, _mm256_set1_ps(1.27323954473516f)));
+  __m256i octant = _mm256_cvttps_epi32(_mm256_mul_ps(x, _mm256_set1_ps(kFourOverPi)));
   octant = _mm256_add_epi32(octant, _mm256_set1_epi32(1));
   octant = _mm256_and_si256(octant, _mm256_set1_epi32(~1));
   const __m256 y_octant = _mm256_cvtepi32_ps(octant);
@@ -70,21 +74,21 @@ SUPERPOS_AVX2 inline SinCos8 sincos_ps(__m256 x) {
       _mm256_andnot_si256(_mm256_sub_epi32(octant, _mm256_set1_epi32(2)), _mm256_set1_epi32(4)), 29));
   sign_sin = _mm256_xor_ps(sign_sin, swap_sign_sin);
 
-  x = _mm256_fmadd_ps(y_octant, _mm256_set1_ps(-0.78515625f), x);
-  x = _mm256_fmadd_ps(y_octant, _mm256_set1_ps(-2.4187564849853515625e-4f), x);
-  x = _mm256_fmadd_ps(y_octant, _mm256_set1_ps(-3.77489497744594108e-8f), x);
+  x = _mm256_fmadd_ps(y_octant, _mm256_set1_ps(kMinusDP1), x);
+  x = _mm256_fmadd_ps(y_octant, _mm256_set1_ps(kMinusDP2), x);
+  x = _mm256_fmadd_ps(y_octant, _mm256_set1_ps(kMinusDP3), x);
 
   const __m256 z = _mm256_mul_ps(x, x);
-  __m256 cos_poly = _mm256_fmadd_ps(_mm256_set1_ps(2.443315711809948E-005f), z,
-                                    _mm256_set1_ps(-1.388731625493765E-003f));
-  cos_poly = _mm256_fmadd_ps(cos_poly, z, _mm256_set1_ps(4.166664568298827E-002f));
+  __m256 cos_poly = _mm256_fmadd_ps(_mm256_set1_ps(kCosP[0]), z,
+                                    _mm256_set1_ps(kCosP[1]));
+  cos_poly = _mm256_fmadd_ps(cos_poly, z, _mm256_set1_ps(kCosP[2]));
   cos_poly = _mm256_mul_ps(cos_poly, z);
   const __m256 half_z = _mm256_mul_ps(z, _mm256_set1_ps(0.5f));
   cos_poly = _mm256_fmsub_ps(cos_poly, z, half_z);
   cos_poly = _mm256_add_ps(cos_poly, _mm256_set1_ps(1.0f));
 
-  __m256 sin_poly = _mm256_fmadd_ps(_mm256_set1_ps(-1.9515295891E-4f), z, _mm256_set1_ps(8.3321608736E-3f));
-  sin_poly = _mm256_fmadd_ps(sin_poly, z, _mm256_set1_ps(-1.6666654611E-1f));
+  __m256 sin_poly = _mm256_fmadd_ps(_mm256_set1_ps(kSinP[0]), z, _mm256_set1_ps(kSinP[1]));
+  sin_poly = _mm256_fmadd_ps(sin_poly, z, _mm256_set1_ps(kSinP[2]));
   sin_poly = _mm256_mul_ps(sin_poly, z);
   sin_poly = _mm256_fmadd_ps(sin_poly, x, x);
 
@@ -102,7 +106,7 @@ SUPERPOS_AVX2 inline SinCos8 sincos_ps(__m256 x) {
 SUPERPOS_AVX2 void normal_fill_16_avx2(float* block, std::size_t blocks, float mean, float stddev) {
   const __m256 one = _mm256_set1_ps(1.0f);
   const __m256 minus_two = _mm256_set1_ps(-2.0f);
-  const __m256 two_pi = _mm256_set1_ps(static_cast<float>(2.0f * 3.14159265358979323846));
+  const __m256 two_pi = _mm256_set1_ps(kTwoPi);
   const __m256 mean_v = _mm256_set1_ps(mean);
   const __m256 stddev_v = _mm256_set1_ps(stddev);
   for (std::size_t b = 0; b < blocks; ++b, block += 16) {

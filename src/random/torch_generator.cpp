@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "random/cephes_constants.hpp"
 #include "random/normal_fill_avx2.hpp"
 #include "simd/lanes.hpp"
 
@@ -89,7 +90,7 @@ void TorchGenerator::fill_uniform(std::span<float> out) {
     const std::size_t taken = remaining < available ? remaining : available;
     const std::uint32_t* source = state_.data() + index_;
     for (std::size_t k = 0; k < taken; ++k)
-      destination[k] = static_cast<float>(static_cast<std::int32_t>(temper(source[k]) & 0xFFFFFFu)) * 0x1.0p-24f;
+      destination[k] = uniform_from_bits(temper(source[k]));
     destination += taken;
     remaining -= taken;
     index_ += static_cast<int>(taken);
@@ -98,13 +99,11 @@ void TorchGenerator::fill_uniform(std::span<float> out) {
 }
 
 void normal_fill_16(float* block, float mean, float stddev, FmaContraction fma_mode) {
-  // _mm256_set1_ps(2.0f * c10::pi<double>): the product is taken in double, then rounded to float.
-  const auto two_pi = static_cast<float>(2.0f * std::numbers::pi);
   for (int j = 0; j < 8; ++j) {
     const float u1 = 1.0f - block[j];
     const float u2 = block[j + 8];
     const float radius = std::sqrt(-2.0f * cephes_log(u1, fma_mode));
-    const SinCos trig = cephes_sincos(two_pi * u2, fma_mode);
+    const SinCos trig = cephes_sincos(cephes::kTwoPi * u2, fma_mode);
     block[j] = std::fma(radius * trig.cos, stddev, mean);
     block[j + 8] = std::fma(radius * trig.sin, stddev, mean);
   }

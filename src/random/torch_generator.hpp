@@ -30,7 +30,7 @@ class TorchGenerator {
   std::uint64_t draws() const { return draws_; }
 
   // uniform_real_distribution<float>(0, 1): 24 random bits scaled by 2^-24.
-  float uniform_float() { return static_cast<float>(next_u32() & 0xFFFFFFu) * 0x1.0p-24f; }
+  float uniform_float() { return uniform_from_bits(next_u32()); }
   // uniform_real_distribution<double>(0, 1): 53 random bits of random64() scaled by 2^-53.
   double uniform_double();
   // normal_distribution<double>: Box-Muller in double; the second value of each pair is cached in
@@ -45,6 +45,11 @@ class TorchGenerator {
 
  private:
   static constexpr int kStateSize = 624;
+  // The low 24 bits of a 32-bit draw scaled to [0, 1). Through int32 so that the conversion
+  // vectorises (the 24-bit value is the same either way).
+  static float uniform_from_bits(std::uint32_t bits) {
+    return static_cast<float>(static_cast<std::int32_t>(bits & 0xFFFFFFu)) * 0x1.0p-24f;
+  }
   static std::uint32_t temper(std::uint32_t y) {
     y ^= y >> 11;
     y ^= (y << 7) & 0x9d2c5680u;
