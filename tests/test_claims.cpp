@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "claims/claim_names.hpp"
 #include "claims/claims.hpp"
+#include "claims/declared_claims.hpp"
 
 using namespace superpos;
 
@@ -102,8 +104,42 @@ TEST_CASE("Relative loss divides by the expected weighted input energy", "[claim
   CHECK(check_lower_relative_loss(dense, sparse, t).verdict == Verdict::holds);
 }
 
-TEST_CASE("evaluate_claims finds the article's configurations by activation and sparsity", "[claims]") {
-  const auto results = evaluate_claims({pca_like()}, t);
+TEST_CASE("Declared claims are evaluated on the run that declares them, whatever its parameters", "[claims]") {
+  RunResults linear = pca_like();
+  linear.config.train.features = 5;
+  linear.config.claims = {"only_h_features", "kept_rows_orthogonal", "kept_are_most_important",
+                          "bias_interference_near_zero"};
+  linear.config.train.sparsity = 0.37;  // no longer the article's value: the claims stay attached
+  const auto results = evaluate_declared_claims({linear}, t);
   REQUIRE(results.size() == 4);
   CHECK(results.front().id == "lin.only_h_features");
+  CHECK(results.front().verdict == Verdict::holds);
+}
+
+TEST_CASE("A declared claim that cannot be evaluated is kept, with its reason", "[claims]") {
+  RunResults small = run("tiny", Activation::relu, 0.9, {{1, 0}, {0, 1}}, {0, 0});
+  small.config.train.features = 2;
+  small.config.claims = {"negative_interference_clipped"};
+  small.config.compare_with = "gone";
+  small.config.comparison_claims = {"less_orthogonal"};
+  const auto results = evaluate_declared_claims({small}, t);
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].id == "tiny.negative_interference_clipped");
+  CHECK(results[0].verdict == Verdict::not_evaluated);
+  CHECK(results[0].measured == "needs at least 3 features; this run has 2");
+  CHECK(results[1].id == "gone_vs_tiny.less_orthogonal");
+  CHECK(results[1].verdict == Verdict::not_evaluated);
+  CHECK(results[1].measured == "no configuration named 'gone' in this report (compare_with of tiny)");
+}
+
+TEST_CASE("Every claim name a config may declare has a check", "[claims]") {
+  RunResults dense = run("a", Activation::relu, 0.5, {{1, 0}, {0, 1}, {0.5f, 0}, {0, 0.5f}, {0.2f, 0.2f}});
+  RunResults sparse = run("b", Activation::relu, 0.9, {{1, 0}, {0, 1}, {0.5f, 0}, {0, 0.5f}, {0.2f, 0.2f}});
+  dense.config.train.features = sparse.config.train.features = 5;
+  for (std::string_view name : kRunClaimNames) sparse.config.claims.emplace_back(name);
+  sparse.config.compare_with = "a";
+  for (std::string_view name : kComparisonClaimNames) sparse.config.comparison_claims.emplace_back(name);
+  const auto results = evaluate_declared_claims({dense, sparse}, t);
+  CHECK(results.size() == std::size(kRunClaimNames) + std::size(kComparisonClaimNames));
+  for (const ClaimResult& r : results) CHECK(r.verdict != Verdict::not_evaluated);
 }

@@ -25,6 +25,9 @@ struct ClaimResult {
   bool from_article = true;  // false: a check we added beyond what the article states
 };
 
+// A claim that could not be evaluated, with the reason in `measured` (never dropped from a table).
+ClaimResult not_evaluated(std::string id, std::string subject, std::string reason);
+
 // Checks on one run.
 ClaimResult check_only_h_features(const RunResults& run, const Thresholds& t);     // two norms ~1, rest ~0
 ClaimResult check_kept_rows_orthogonal(const RunResults& run, const Thresholds& t);
@@ -48,9 +51,5 @@ ClaimResult check_more_features_when_sparser(const RunResults& denser, const Run
 double mean_abs_cos_between_lines(const Weights& weights, const Thresholds& t);
 // Represented rows grouped into lines through the origin (antipodal rows share a line).
 std::vector<std::vector<int>> lines_of_rows(const Weights& weights, const Thresholds& t);
-
-// Every claim of the article, on one set of runs that holds (some of) its four configurations,
-// found by activation and sparsity. Claims whose runs are missing are not_evaluated.
-std::vector<ClaimResult> evaluate_claims(const std::vector<RunResults>& runs, const Thresholds& t);
 
 }  // namespace superpos

@@ -1,11 +1,11 @@
-// `superpos claims SET...`: evaluates the article's claims on each set of runs and prints a table.
+// `superpos claims SET...`: evaluates the claims each run declares, on each set of runs, and prints a table.
 // Exits 1 when one of the article's claims fails on the first set (the article's seed), so `make check` fails loudly.
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "claims/claims.hpp"
+#include "claims/declared_claims.hpp"
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
 #include "io/run_set.hpp"
@@ -19,6 +19,7 @@ int claims_command(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help")(
       "thresholds", po::value<std::string>()->default_value("report/thresholds.ini"), "reviewed thresholds")(
       "json", po::value<std::string>(), "also write the verdicts as JSON")(
+      "list", "list the claim names a configuration file can declare")(
       "sets", po::value<std::vector<std::string>>()->multitoken(), "folders of runs; the first is the article's");
   po::positional_options_description positional;
   positional.add("sets", -1);
@@ -28,6 +29,10 @@ int claims_command(const std::vector<std::string>& args) {
     std::cout << options << "\n";
     return kExitOk;
   }
+  if (vm.count("list")) {
+    std::cout << describe_claim_names();
+    return kExitOk;
+  }
   if (!vm.count("sets")) throw InputError("command line: give at least one folder of runs");
   const Thresholds thresholds = load_thresholds(vm["thresholds"].as<std::string>());
 
@@ -35,7 +40,7 @@ int claims_command(const std::vector<std::string>& args) {
   nlohmann::ordered_json json = nlohmann::ordered_json::array();
   const auto sets = vm["sets"].as<std::vector<std::string>>();
   for (std::size_t s = 0; s < sets.size(); ++s) {
-    const auto results = evaluate_claims(read_run_set(sets[s]), thresholds);
+    const auto results = evaluate_declared_claims(read_run_set(sets[s]), thresholds);
     fmt::print("{}\n{:<58} {:<14} {}\n", sets[s], "claim", "verdict", "measured (threshold)");
     for (const ClaimResult& c : results) {
       fmt::print("  {:<56} {:<14} {} ({})\n", c.id, to_string(c.verdict), c.measured, c.threshold);

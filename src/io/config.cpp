@@ -1,5 +1,7 @@
 #include "io/config.hpp"
 
+#include "claims/claim_names.hpp"
+
 #include <boost/program_options/parsers.hpp>
 #include <boost/program_options/value_semantic.hpp>
 #include <charconv>
@@ -8,6 +10,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <algorithm>
 #include <optional>
 #include <sstream>
 
@@ -38,6 +41,9 @@ constexpr KeySpec kKeys[] = {
     {"seed", "42", "torch.manual_seed value (0 <= seed < 2^32)"},
     {"stream_offset", "0", "32-bit draws to skip after seeding, to start mid-stream (>= 0)"},
     {"log_every", "100", "record the loss every this many steps (>= 1)"},
+    {"claims", "", "claims the report checks on this run, separated by spaces (`superpos claims --list`)"},
+    {"compare_with", "", "another configuration (the denser one) that comparison_claims compare this run with"},
+    {"comparison_claims", "", "claims comparing compare_with with this run, separated by spaces"},
 };
 
 // Where a value came from, for messages: "FILE:LINE" or "command line".
@@ -109,6 +115,13 @@ std::string where_of(const std::map<std::string, Origin>& located, const std::st
   return found == located.end() ? path : found->second.where;
 }
 
+// The one pattern for names that become folder names and make targets: [A-Za-z0-9_.-]+.
+bool is_safe_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
 class Validator {
  public:
   Validator(std::map<std::string, Origin> origins) : origins_(std::move(origins)) {}
@@ -142,7 +155,24 @@ class Validator {
     const bool above = min_inclusive ? value >= min : value > min;
     const bool below = max_inclusive ? value <= max : value < max;
     if (!above || !below) fail(key, "is out of range", expected);
-    return value;
+    return value + 0.0;  // -0 reads as 0: one value, one config hash
+  }
+
+  // A space-separated list of names, each one of `known`, none repeated.
+  template <std::size_t N>
+  std::vector<std::string> names(const std::string& key, const std::string_view (&known)[N]) const {
+    std::string expected = "names from:";
+    for (std::string_view name : known) expected += fmt::format(" {}", name);
+    std::istringstream words(raw(key));
+    std::vector<std::string> out;
+    for (std::string word; words >> word;) {
+      if (std::find(std::begin(known), std::end(known), word) == std::end(known))
+        fail(key, fmt::format("names an unknown claim '{}'", word), expected);
+      if (std::find(out.begin(), out.end(), word) != out.end())
+        fail(key, fmt::format("names claim '{}' twice", word), expected);
+      out.push_back(word);
+    }
+    return out;
   }
 
  private:
@@ -153,9 +183,8 @@ RunConfig validate(const Validator& v) {
   RunConfig config;
   config.name = v.raw("name");
   if (config.name.empty()) v.fail("name", "is empty", "letters, digits, '_', '.' or '-'");
-  for (char c : config.name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
-      v.fail("name", "has a character that cannot name a folder", "letters, digits, '_', '.' or '-'");
+  if (!is_safe_name(config.name))
+    v.fail("name", "has a character that cannot name a folder", "letters, digits, '_', '.' or '-'");
   config.title = v.raw("title").empty() ? config.name : v.raw("title");
 
   TrainSettings& t = config.train;
@@ -177,6 +206,15 @@ RunConfig validate(const Validator& v) {
   t.stream_offset = static_cast<std::uint64_t>(
       v.integer("stream_offset", 0, 1'000'000'000'000LL, "a whole number 0 <= stream_offset <= 10^12"));
   t.log_every = static_cast<long>(v.integer("log_every", 1, 10'000'000, "a whole number >= 1"));
+  config.claims = v.names("claims", kRunClaimNames);
+  config.comparison_claims = v.names("comparison_claims", kComparisonClaimNames);
+  config.compare_with = v.raw("compare_with");
+  if (!config.compare_with.empty() && !is_safe_name(config.compare_with))
+    v.fail("compare_with", "is not a configuration name", "letters, digits, '_', '.' or '-'");
+  if (config.compare_with == config.name)
+    v.fail("compare_with", "is this configuration itself", "the name of another configuration");
+  if (config.compare_with.empty() && !config.comparison_claims.empty())
+    v.fail("comparison_claims", "needs compare_with", "compare_with = the denser configuration's name");
   return config;
 }
 
@@ -230,14 +268,26 @@ RunConfig load_run_config(const std::string& config_path, const po::variables_ma
   return validate(Validator(std::move(origins)));
 }
 
+RunConfig load_run_config(const std::string& config_path, const std::map<std::string, std::string>& overrides) {
+  std::vector<std::string> args;
+  for (const auto& [key, value] : overrides) {
+    args.push_back("--" + key);
+    args.push_back(value);
+  }
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(run_config_options()).run(), vm);
+  return load_run_config(config_path, vm);
+}
+
 std::string canonical_text(const RunConfig& config) {
   const TrainSettings& t = config.train;
   return fmt::format(
       "name = {}\ntitle = {}\nfeatures = {}\nhidden = {}\nactivation = {}\nsparsity = {}\n"
       "importance_decay = {}\nsteps = {}\nbatch = {}\nlr = {}\nweight_decay = {}\nseed = {}\n"
-      "stream_offset = {}\nlog_every = {}\n",
+      "stream_offset = {}\nlog_every = {}\nclaims = {}\ncompare_with = {}\ncomparison_claims = {}\n",
       config.name, config.title, t.features, t.hidden, to_string(t.activation), t.sparsity, t.importance_decay,
-      t.steps, t.batch, t.lr, t.weight_decay, t.seed, t.stream_offset, t.log_every);
+      t.steps, t.batch, t.lr, t.weight_decay, t.seed, t.stream_offset, t.log_every, fmt::join(config.claims, " "),
+      config.compare_with, fmt::join(config.comparison_claims, " "));
 }
 
 }  // namespace superpos

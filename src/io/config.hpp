@@ -6,7 +6,9 @@
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 #include <stdexcept>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "train/trainer.hpp"
 
@@ -16,6 +18,11 @@ struct RunConfig {
   std::string name;   // identifier used for output folders: [A-Za-z0-9_.-]+
   std::string title;  // human-readable, for the report
   TrainSettings train;
+  // Which claims the report checks on this run (claims/claim_names.hpp). Declared in the config
+  // file, so that a changed parameter re-checks the same claims and a copied file brings its own.
+  std::vector<std::string> claims;
+  std::string compare_with;                     // a denser configuration this run is compared with
+  std::vector<std::string> comparison_claims;   // claims comparing compare_with with this run
 };
 
 // A problem with the user's input. The message is the whole line to show (without "superpos: ").
@@ -31,6 +38,10 @@ boost::program_options::options_description run_config_options();
 // run_config_options()), and validates every value. Throws InputError.
 RunConfig load_run_config(const std::string& config_path,
                           const boost::program_options::variables_map& overrides);
+
+// The same with overrides given as key -> value (the renderer recomputes a seed run's config hash
+// from its file and the --seed/--stream_offset the Makefile trained it with).
+RunConfig load_run_config(const std::string& config_path, const std::map<std::string, std::string>& overrides);
 
 // The resolved configuration as `key = value` lines in a fixed order: what the config hash covers
 // and what results.json records.

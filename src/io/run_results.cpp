@@ -13,6 +13,24 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// Version 2 added the declared claims to the recorded configuration.
+constexpr const char* kRunFormat = "superpos-run-2";
+
+// A field read with its type and range checked, so that a damaged or hand-edited record fails
+// with its name instead of crashing a later stage.
+template <typename T>
+T field(const nlohmann::json& object, const char* key, T min, T max) {
+  const nlohmann::json& value = object.at(key);
+  if constexpr (std::is_integral_v<T>) {
+    if (!value.is_number_integer()) throw InputError(fmt::format("field '{}' is not a whole number", key));
+  } else {
+    if (!value.is_number()) throw InputError(fmt::format("field '{}' is not a number", key));
+  }
+  const T read = value.get<T>();
+  if (!(read >= min && read <= max)) throw InputError(fmt::format("field '{}' is out of range ({})", key, value.dump()));
+  return read;
+}
+
 // %.9g round-trips a float exactly; %.17g a double.
 std::string f9(double value) { return fmt::format("{:.9g}", value); }
 
@@ -72,14 +90,16 @@ std::string loss_csv(const RunResults& r) {
 ordered_json to_json(const RunResults& r) {
   ordered_json j;
   const TrainSettings& t = r.config.train;
-  j["format"] = "superpos-run-1";
+  j["format"] = kRunFormat;
   j["config"] = {{"name", r.config.name},        {"title", r.config.title},
                  {"features", t.features},       {"hidden", t.hidden},
                  {"activation", to_string(t.activation)}, {"sparsity", t.sparsity},
                  {"importance_decay", t.importance_decay}, {"steps", t.steps},
                  {"batch", t.batch},             {"lr", t.lr},
                  {"weight_decay", t.weight_decay}, {"seed", t.seed},
-                 {"stream_offset", t.stream_offset}, {"log_every", t.log_every}};
+                 {"stream_offset", t.stream_offset}, {"log_every", t.log_every},
+                 {"claims", r.config.claims}, {"compare_with", r.config.compare_with},
+                 {"comparison_claims", r.config.comparison_claims}};
   j["config_hash"] = r.config_hash;
   j["trainer_hash"] = r.trainer_hash;
   j["command"] = r.command;
@@ -121,29 +141,42 @@ RunResults read_run(const std::filesystem::path& dir) {
   if (!in) throw InputError(fmt::format("{}: cannot be read (is {} a trained run?)", path.string(), dir.string()));
   try {
     const nlohmann::json j = nlohmann::json::parse(in);
-    if (j.at("format") != "superpos-run-1") throw InputError(fmt::format("{}: unknown format", path.string()));
+    if (j.at("format") != kRunFormat)
+      throw InputError(fmt::format("format is {} (expected \"{}\"; retrain it)", j.at("format").dump(), kRunFormat));
     RunResults r;
     const auto& c = j.at("config");
     r.config.name = c.at("name");
     r.config.title = c.at("title");
     TrainSettings& t = r.config.train;
-    t.features = c.at("features");
-    t.hidden = c.at("hidden");
-    t.activation = c.at("activation") == "relu" ? Activation::relu : Activation::linear;
-    t.sparsity = c.at("sparsity");
-    t.importance_decay = c.at("importance_decay");
-    t.steps = c.at("steps");
-    t.batch = c.at("batch");
-    t.lr = c.at("lr");
-    t.weight_decay = c.at("weight_decay");
-    t.seed = c.at("seed");
-    t.stream_offset = c.at("stream_offset");
-    t.log_every = c.at("log_every");
+    t.features = field<int>(c, "features", 2, 4096);
+    t.hidden = field<int>(c, "hidden", 1, t.features - 1);
+    const std::string activation = c.at("activation");
+    if (activation != "relu" && activation != "linear")
+      throw InputError(fmt::format("field 'activation' is '{}' (expected linear or relu)", activation));
+    t.activation = activation == "relu" ? Activation::relu : Activation::linear;
+    t.sparsity = field<double>(c, "sparsity", 0.0, 1.0);
+    t.importance_decay = field<double>(c, "importance_decay", 0.0, 1.0);
+    t.steps = field<long>(c, "steps", 1, 10'000'000);
+    t.batch = field<long>(c, "batch", 1, 1'048'576);
+    t.lr = field<double>(c, "lr", 0.0, 1e6);
+    t.weight_decay = field<double>(c, "weight_decay", 0.0, 1.0);
+    t.seed = field<std::uint64_t>(c, "seed", 0, 4294967295ULL);
+    t.stream_offset = field<std::uint64_t>(c, "stream_offset", 0, 1'000'000'000'000ULL);
+    t.log_every = field<long>(c, "log_every", 1, 10'000'000);
+    r.config.claims = c.at("claims").get<std::vector<std::string>>();
+    r.config.compare_with = c.at("compare_with");
+    r.config.comparison_claims = c.at("comparison_claims").get<std::vector<std::string>>();
     r.config_hash = j.at("config_hash");
     r.trainer_hash = j.at("trainer_hash");
     r.command = j.at("command");
     r.draws_used = j.at("draws_used");
     const auto& weights = j.at("weights");
+    if (!weights.is_array() || weights.size() != static_cast<std::size_t>(t.features) || !j.at("bias").is_array() ||
+        j.at("bias").size() != static_cast<std::size_t>(t.features))
+      throw InputError(fmt::format("weights or bias do not have {} rows", t.features));
+    for (const auto& row : weights)
+      if (!row.is_array() || row.size() != static_cast<std::size_t>(t.hidden))
+        throw InputError(fmt::format("a row of weights does not have {} columns", t.hidden));
     r.model.activation = t.activation;
     r.model.weights.resize(t.features, t.hidden);
     for (int i = 0; i < t.features; ++i)
@@ -154,6 +187,8 @@ RunResults read_run(const std::filesystem::path& dir) {
     return r;
   } catch (const nlohmann::json::exception& error) {
     throw InputError(fmt::format("{}: malformed run record ({})", path.string(), error.what()));
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}: malformed run record: {}", path.string(), error.what()));
   }
 }
 
