@@ -14,6 +14,7 @@
 
 #include "analysis/geometry.hpp"
 #include "io/atomic_file.hpp"
+#include "plot/gnuplot_process.hpp"
 
 namespace superpos {
 namespace {
@@ -87,18 +88,23 @@ template <typename Draw>
 void draw_figure(const std::filesystem::path& path, Format format, Canvas canvas, Draw draw) {
   const std::filesystem::path temporary = temporary_path_for(path);
   const std::filesystem::path log = temporary_path_for(path.string() + ".log");
+  int status = 0;
   {
     // gnuplot answers SIGINT by abandoning the plot and closing a well-formed but incomplete file,
     // which superpos, when it ignores SIGINT (as under a background make), would commit: 11 of 120
-    // interrupted plots did. So gnuplot runs in a session of its own (setsid --wait keeps it our
-    // child), where Ctrl-C or a signal to make's process group does not reach it; when superpos is
-    // gone, gnuplot reads end of input and exits.
-    Gnuplot gp(fmt::format("exec setsid --wait gnuplot 2>'{}'", log.string()));
-    gp << terminal(format, canvas);
-    gp << fmt::format("set output '{}'\n", temporary.string());
-    gp << "set encoding utf8\nset border lw 0.8 lc rgb '#444444'\nset tics textcolor rgb '#222222'\n";
-    draw(gp);
-    gp << "unset output\n";
+    // interrupted plots did. So gnuplot runs in a session of its own (GnuplotProcess), where Ctrl-C
+    // or a signal to make's process group does not reach it; when superpos is gone, gnuplot reads
+    // end of input and exits. Its output is its stdout: no path goes into the script.
+    GnuplotProcess process(temporary, log);
+    {
+      Gnuplot gp(process.release_input());
+      gp << terminal(format, canvas);
+      gp << "set output\n";
+      gp << "set encoding utf8\nset border lw 0.8 lc rgb '#444444'\nset tics textcolor rgb '#222222'\n";
+      draw(gp);
+      gp << "unset output\n";
+    }
+    status = process.finish();
   }
   std::ifstream log_in(log);
   std::stringstream messages;
@@ -106,14 +112,16 @@ void draw_figure(const std::filesystem::path& path, Format format, Canvas canvas
   std::error_code ec;
   std::filesystem::remove(log, ec);
   const std::string text = messages.str();
-  const bool failed = text.find("error") != std::string::npos || text.find("not found") != std::string::npos ||
+  const bool failed = status != 0 || text.find("error") != std::string::npos || text.find("not found") != std::string::npos ||
                       !std::filesystem::exists(temporary) || std::filesystem::file_size(temporary) == 0 ||
                       !output_is_complete(temporary, format);
   if (failed) {
     std::filesystem::remove(temporary, ec);
     const auto first_line = text.substr(0, text.find_first_of('\n', text.find_first_not_of('\n')));
     throw std::runtime_error(fmt::format("{}: gnuplot failed: {}", path.string(),
-                                         first_line.empty() ? "no complete output (interrupted?)" : first_line));
+                                         !first_line.empty() ? first_line
+                                         : status != 0 ? fmt::format("gnuplot exited with status {}", status)
+                                                       : std::string("no complete output (interrupted?)")));
   }
   if (format == Format::pdf) pin_pdf_creation_date(temporary);
   commit_file(temporary, path);
@@ -129,16 +137,17 @@ void heatmap_settings(Gnuplot& gp, double limit) {
   gp << "set cbtics scale 0.5\nunset key\nset tics scale 0\n";
 }
 
-void draw_weights(Gnuplot& gp, const RunResults& run) {
+// Rows of W as points (and a dashed line from the origin) on hidden dimensions a and b.
+void plot_rows(Gnuplot& gp, const RunResults& run, int a, int b, bool with_key) {
   const Weights& w = run.model.weights;
   const Geometry g = analyse(w);
   const Eigen::VectorXf importance = feature_importance(run.config.train.features, run.config.train.importance_decay);
   const double reach = std::max(1.2, 1.15 * g.norms.maxCoeff());
   gp << "set size ratio -1\nset grid lc rgb '#dddddd'\n";
   gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
-  gp << (w.cols() > 2 ? "set xlabel 'hidden dim 0 (first 2 of H shown)'\n" : "set xlabel 'hidden dim 0'\n");
-  gp << "set ylabel 'hidden dim 1'\nset key outside right center samplen 1 spacing 1.3 font ',10'\n";
-  gp << "set title 'rows of W as points (size grows with norm)'\n";
+  gp << fmt::format("set xlabel 'hidden dim {}'\nset ylabel 'hidden dim {}'\n", a, b);
+  if (with_key) gp << "set key outside right center samplen 1 spacing 1.3 font ',10'\n";
+  else gp << "unset key\n";
   std::string plot = "plot ";
   for (Eigen::Index i = 0; i < w.rows(); ++i) {
     const std::string colour = feature_colour(static_cast<int>(i));
@@ -148,10 +157,49 @@ void draw_weights(Gnuplot& gp, const RunResults& run) {
   }
   gp << plot;
   for (Eigen::Index i = 0; i < w.rows(); ++i) {
-    const double y = w.cols() > 1 ? w(i, 1) : 0.0;
-    gp.send1d(Rows{{0.0, 0.0}, {w(i, 0), y}});
-    gp.send1d(Rows{{w(i, 0), y}});
+    const double y = b < w.cols() ? w(i, b) : 0.0;
+    gp.send1d(Rows{{0.0, 0.0}, {w(i, a), y}});
+    gp.send1d(Rows{{w(i, a), y}});
   }
+}
+
+// The hidden dimensions shown: all of them up to 4, as one panel per pair beyond a plane.
+int shown_dimensions(const RunResults& run) { return std::min(run.config.train.hidden, 4); }
+
+Canvas weights_canvas(const RunResults& run) {
+  const int dims = shown_dimensions(run);
+  if (dims <= 2) return {6.4, 4.4};
+  const int panels = dims * (dims - 1) / 2;
+  const int columns = std::min(panels, 3);
+  const int rows = (panels + columns - 1) / columns;
+  return {3.0 * columns + 2.6, 3.0 * rows + 0.5};
+}
+
+void draw_weights(Gnuplot& gp, const RunResults& run) {
+  const int dims = shown_dimensions(run);
+  if (dims <= 2) {
+    gp << "set title 'rows of W as points (size grows with norm)'\n";
+    plot_rows(gp, run, 0, 1, true);
+    return;
+  }
+  // Beyond a plane, a panel per pair of hidden dimensions; the key (feature colours) once, at the right.
+  const int panels = dims * (dims - 1) / 2;
+  const int columns = std::min(panels, 3);
+  const int rows = (panels + columns - 1) / columns;
+  const Canvas canvas = weights_canvas(run);
+  const double panel_width = 3.0 / canvas.width_in;
+  gp << fmt::format("set multiplot title 'rows of W on pairs of hidden dimensions (size grows with norm)'\n");
+  int panel = 0;
+  for (int a = 0; a < dims; ++a)
+    for (int b = a + 1; b < dims; ++b, ++panel) {
+      const int row = panel / columns, column = panel % columns;
+      const bool last = panel == panels - 1;
+      gp << fmt::format("set origin {},{}\nset size {},{}\n", column * panel_width,
+                        1.0 - (row + 1) * (3.0 / canvas.height_in) - 0.5 / canvas.height_in / rows,
+                        last ? 1.0 - column * panel_width : panel_width, 3.0 / canvas.height_in);
+      plot_rows(gp, run, a, b, last);
+    }
+  gp << "unset multiplot\n";
 }
 
 void draw_matrix(Gnuplot& gp, const Eigen::MatrixXd& values, const std::string& title, const std::string& xlabel,
@@ -226,7 +274,7 @@ void plot_run_figures(const RunResults& run, const std::filesystem::path& out_di
   for (Format format : {Format::svg, Format::pdf}) {
     const std::string ext = format == Format::svg ? ".svg" : ".pdf";
     if (wanted("weights"))
-      draw_figure(out_dir / ("weights" + ext), format, {6.4, 4.4}, [&](Gnuplot& gp) { draw_weights(gp, run); });
+      draw_figure(out_dir / ("weights" + ext), format, weights_canvas(run), [&](Gnuplot& gp) { draw_weights(gp, run); });
     if (wanted("interactions"))
       draw_figure(out_dir / ("interactions" + ext), format, {4.6, 4.2}, [&](Gnuplot& gp) {
         draw_matrix(gp, g.interactions, "feature interactions W W^T", "feature j", "feature i");
