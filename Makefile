@@ -4,7 +4,8 @@
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
-MAKEFLAGS += --no-builtin-rules -j$(shell nproc)
+NPROC := $(shell nproc)
+MAKEFLAGS += --no-builtin-rules -j$(NPROC)
 
 BUILD ?= build
 BIN := $(BUILD)/bin/superpos
@@ -14,15 +15,36 @@ STAMPS := $(BUILD)/stamps
 # with them.
 OUT ?= $(BUILD)
 HASHES := $(OUT)/stamps
-# Robustness seeds trained besides the article's seed (issue 4); `make report SEEDS=4` for fewer.
-SEEDS ?= 16
 CMAKE_FLAGS ?=
 # Fixed timestamps, so two builds of the same inputs give byte-identical HTML and PDF.
 export SOURCE_DATE_EPOCH ?= 1732924800
 export FORCE_SOURCE_DATE := 1
 
-CONFIG_NAMES := $(basename $(notdir $(wildcard report/configs/*.ini)))
-SEED_NUMBERS := $(shell seq 0 $$(( $(SEEDS) - 1 )))
+# The report's inputs; `make report REPORT_DIR=DIR` builds from a copy (tests/whatif.sh does).
+REPORT_DIR ?= report
+CONFIG_DIR := $(REPORT_DIR)/configs
+
+# Config names become folder names and make targets, so they must match one safe pattern before make
+# uses them: a name with a space, quote, '$$' or ';' stops here with the file named, never reaching
+# a rule or a shell. (Pure make: the names are compared, not executed.)
+SAFE_NAME_CHARS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 _ . -
+strip_safe = $(if $(2),$(call strip_safe,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+CONFIG_FILES := $(sort $(wildcard $(CONFIG_DIR)/*.ini))
+UNSAFE_CONFIGS := $(strip $(foreach f,$(CONFIG_FILES),$(if $(filter %.ini,$(f)),$(if $(call strip_safe,$(basename $(notdir $(f))),$(SAFE_NAME_CHARS)),$(f)),$(f))))
+ifneq ($(UNSAFE_CONFIGS),)
+$(error superpos: $(CONFIG_DIR): configuration file names must match [A-Za-z0-9_.-]+.ini; rename: $(UNSAFE_CONFIGS))
+endif
+CONFIG_NAMES := $(basename $(notdir $(CONFIG_FILES)))
+
+# Robustness seeds trained besides the article's seed; `make report SEEDS=4` for fewer.
+SEEDS ?= 16
+ifneq ($(or $(call strip_safe,$(SEEDS),0 1 2 3 4 5 6 7 8 9),$(if $(strip $(SEEDS)),,empty),$(word 2,$(SEEDS))),)
+$(error superpos: SEEDS='$(SEEDS)' is not a whole number (expected SEEDS=0 ... SEEDS=1000))
+endif
+ifeq ($(shell test $(SEEDS) -le 1000 && echo ok),)
+$(error superpos: SEEDS=$(SEEDS) is out of range (expected SEEDS=0 ... SEEDS=1000))
+endif
+SEED_NUMBERS := $(if $(filter-out 0,$(SEEDS)),$(shell seq 0 $$(( $(SEEDS) - 1 ))))
 RUNS := $(CONFIG_NAMES:%=$(OUT)/runs/%/results.json)
 FIGURES := $(CONFIG_NAMES:%=$(OUT)/figures/%/figures.json)
 SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(OUT)/seeds/s$(s)/%/results.json))
@@ -38,42 +60,67 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
+.PHONY: report packages test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
 
 report: $(OUT)/report/report.html $(OUT)/report/report.pdf
 
 # ---- packages: installed when root, otherwise the exact command is printed ------------------------
+# One apt-get at a time: under -j the build and report package steps would otherwise race for the
+# dpkg lock (and so would two makes). Each step takes $(STAMPS)/packages.lock with flock, and checks
+# what is missing only once it holds the lock, so the second step finds nothing left to install.
+# `make report` needs both sets: it asks for them in one apt-get call (PACKAGES_STAMP below).
+# dpkg-query, apt-get and id are found on PATH, so tests/packages_test.sh can stand in for them.
 define ensure_packages
+mkdir -p $(STAMPS); \
+exec 9>>$(STAMPS)/packages.lock; flock 9; \
 missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 missing=$$(echo $$missing); \
 if [ -n "$$missing" ]; then \
   if [ "$$(id -u)" = 0 ]; then \
     echo "superpos: installing missing Debian packages: $$missing"; \
     export DEBIAN_FRONTEND=noninteractive; \
-    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null || exit 1; \
+    apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+      apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing >/dev/null || \
+      { echo "superpos: apt-get could not install: $$missing" >&2; exit 1; }; \
   else \
     echo "superpos: missing Debian packages; run: sudo apt-get install -y $$missing" >&2; exit 1; \
   fi; \
 fi
 endef
 
+# Goals that typeset the report need both package sets; they get them from one stamp, one apt-get.
+REPORT_GOALS := report test-interrupts publish packages
+# When the goal typesets, the build step installs both sets too, so whichever stamp runs first makes
+# the one apt-get call and the other finds nothing missing.
+ifneq ($(filter $(REPORT_GOALS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),report)),)
+PACKAGES_STAMP := $(STAMPS)/report-packages.ok
+FIRST_PACKAGES := $(BUILD_PACKAGES) $(REPORT_PACKAGES)
+else
+PACKAGES_STAMP := $(STAMPS)/build-packages.ok
+FIRST_PACKAGES := $(BUILD_PACKAGES)
+endif
+
+# `make packages` installs everything `make report` needs, and nothing else.
+packages: $(STAMPS)/report-packages.ok
+
 $(STAMPS)/build-packages.ok: Makefile
-	@mkdir -p $(@D)
-	@$(call ensure_packages,$(BUILD_PACKAGES))
+	@$(call ensure_packages,$(FIRST_PACKAGES))
 	@touch $@
 
 $(STAMPS)/report-packages.ok: Makefile
-	@mkdir -p $(@D)
-	@$(call ensure_packages,$(REPORT_PACKAGES))
+	@$(call ensure_packages,$(BUILD_PACKAGES) $(REPORT_PACKAGES))
 	@touch $@
 
 # ---- the program ----------------------------------------------------------------------------------
-$(BUILD)/CMakeCache.txt: | $(STAMPS)/build-packages.ok
+$(BUILD)/CMakeCache.txt: | $(PACKAGES_STAMP)
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 
 # cmake decides whether anything needs compiling; the binary's timestamp only moves when it relinks.
+# A compile error fails this recipe (pipefail; the filter only hides progress lines), so no later
+# step runs on the old binary. No '+': under `make -n` or `make -q` nothing is compiled.
 $(BIN): FORCE $(BUILD)/CMakeCache.txt
-	+@cmake --build $(BUILD) --target superpos | grep -Ev '^\[|Built target|Consolidate|Entering directory|Leaving directory' || true
+	@set -o pipefail; MAKEFLAGS= cmake --build $(BUILD) --target superpos --parallel $(NPROC) 2>&1 | \
+	  { grep -Ev '^\[|Built target|Consolidate|Entering directory|Leaving directory' || true; }
 	@test -x $@
 
 # Each stage depends on the hash of its own sources, rewritten only when it changes, so editing
@@ -85,12 +132,12 @@ $(HASHES)/%.hash: $(BIN)
 .PRECIOUS: $(HASHES)/%.hash
 
 # ---- training -------------------------------------------------------------------------------------
-$(OUT)/runs/%/results.json: report/configs/%.ini $(HASHES)/trainer.hash
+$(OUT)/runs/%/results.json: $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
 	$(BIN) train --config $< --out $(@D) --quiet
 
 # $(1): seed, $(2): folder of seed sets (the report's, or make bench's scratch copy).
 define seed_rule
-$(2)/s$(1)/%/results.json: report/configs/%.ini $(HASHES)/trainer.hash
+$(2)/s$(1)/%/results.json: $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
 	$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
 endef
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(OUT)/seeds)))
@@ -104,33 +151,53 @@ $(OUT)/seed-figures/%/figures.json: $(OUT)/seeds/%/results.json $(HASHES)/plot.h
 	$(BIN) plot --run $(<D) --out $(@D) --only weights
 
 # ---- the report -----------------------------------------------------------------------------------
-$(OUT)/report/report.md: report/report.md report/thresholds.ini report/article_printed.json \
-    $(RUNS) $(SEED_RUNS) $(HASHES)/report.hash $(BENCH_TABLE)
+# The list of runs this report is made of (configurations and seed count), rewritten only when it
+# changes: deleting a config or changing SEEDS re-renders even though no run got newer.
+$(HASHES)/report-runs.list: FORCE
+	@mkdir -p $(@D) && $(call remove_dead_temporaries,$@.tmp.) && printf '%s\n' $(CONFIG_NAMES) 'seeds $(SEEDS)' > $@.tmp.$$$$ && \
+	  { cmp -s $@.tmp.$$$$ $@ && rm -f $@.tmp.$$$$ || mv -f $@.tmp.$$$$ $@; }
+.PRECIOUS: $(HASHES)/report-runs.list
+
+# The renderer reads exactly these runs, and stops if one was trained from another config version or
+# by other trainer code, or if its figures are not of it.
+$(OUT)/report/report.md: $(REPORT_DIR)/report.md $(REPORT_DIR)/thresholds.ini $(REPORT_DIR)/article_printed.json \
+    $(RUNS) $(SEED_RUNS) $(FIGURES) $(SEED_FIGURES) $(HASHES)/report.hash $(HASHES)/report-runs.list $(BENCH_TABLE)
 	@mkdir -p $(@D)
-	$(BIN) render --template report/report.md --runs $(OUT)/runs --seeds $(OUT)/seeds \
+	$(BIN) render --template $(REPORT_DIR)/report.md $(CONFIG_FILES:%=--config %) \
+	  --runs $(OUT)/runs --figures $(OUT)/figures \
+	  --seed-count $(SEEDS) --seed-runs $(OUT)/seeds --seed-figures $(OUT)/seed-figures \
+	  --thresholds $(REPORT_DIR)/thresholds.ini --article $(REPORT_DIR)/article_printed.json \
 	  $(if $(BENCH_TABLE),--bench $(BENCH_TABLE)) \
-	  --figures $(OUT)/figures --seed-figures $(OUT)/seed-figures \
 	  --claims-json $(OUT)/report/claims.json --out $@
 
+# Temporaries carry the recipe shell's PID, so two builds never share one; those of killed builds
+# (their process gone, or a zombie) are removed by the next build.
+define remove_dead_temporaries
+for f in $(1)*; do [ -e "$$f" ] || continue; pid=$${f#$(1)}; pid=$${pid%%.*}; \
+  if [ ! -d /proc/$$pid ] || grep -q ') Z' /proc/$$pid/stat 2>/dev/null; then rm -f "$$f"; fi; done
+endef
+
 PANDOC := pandoc --from markdown --standalone --toc --number-sections --citeproc \
-  --bibliography report/references.bib --metadata link-citations=true
+  --bibliography $(REPORT_DIR)/references.bib --metadata link-citations=true
 
 $(OUT)/report/report.html: $(OUT)/report/report.md templates/report.html templates/report.css \
-    report/references.bib $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
+    $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
+	@$(call remove_dead_temporaries,$(@D)/.report.html.tmp.)
 	$(PANDOC) --to html5 --template templates/report.html --css templates/report.css --self-contained \
-	  --mathml --default-image-extension=svg -o $(@D)/.report.html.tmp $<
-	@mv -f $(@D)/.report.html.tmp $@
+	  --mathml --default-image-extension=svg -o $(@D)/.report.html.tmp.$$$$ $< && \
+	  mv -f $(@D)/.report.html.tmp.$$$$ $@ || { rm -f $(@D)/.report.html.tmp.$$$$; exit 1; }
 
-$(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex report/references.bib \
+$(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex $(REPORT_DIR)/references.bib \
     $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
+	@$(call remove_dead_temporaries,$(@D)/.report.tmp.)
 	$(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header templates/report-header.tex \
 	  -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true \
-	  --default-image-extension=pdf -o $(@D)/.report.tmp.pdf $<
-	@mv -f $(@D)/.report.tmp.pdf $@
+	  --default-image-extension=pdf -o $(@D)/.report.tmp.$$$$.pdf $< && \
+	  mv -f $(@D)/.report.tmp.$$$$.pdf $@ || { rm -f $(@D)/.report.tmp.$$$$.pdf; exit 1; }
 
 # ---- checks ---------------------------------------------------------------------------------------
 test: $(BUILD)/CMakeCache.txt
-	+cmake --build $(BUILD)
+	MAKEFLAGS= cmake --build $(BUILD) --parallel $(NPROC)
 	cd $(BUILD) && ctest --output-on-failure
 
 # The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer (any report fails them).
@@ -147,7 +214,7 @@ test-interrupts: $(BIN) | $(STAMPS)/report-packages.ok
 
 # The claims table on the article's runs and every seed; fails when an article claim fails on seed 42.
 check: $(RUNS) $(SEED_RUNS)
-	$(BIN) claims --json $(OUT)/claims.json $(OUT)/runs $(SEED_NUMBERS:%=$(OUT)/seeds/s%)
+	$(BIN) claims --thresholds $(REPORT_DIR)/thresholds.ini --json $(OUT)/claims.json $(OUT)/runs $(SEED_NUMBERS:%=$(OUT)/seeds/s%)
 
 # Where Debian's python3-torch is installed: superpos against the article's PyTorch code, seeds 0-5.
 crosscheck: $(BIN)
@@ -167,7 +234,7 @@ bench: $(BIN) $(HASHES)/trainer.hash
 	  finished=$$(date +%s%N); \
 	  echo $$(( (finished - started) / 1000000 )) > $(BENCH)/seed-runs-ms.txt
 	@rm -rf $(BENCH)/seeds
-	$(BIN) bench $(CONFIG_NAMES:%=--config report/configs/%.ini) --repeats 9 --scaling \
+	$(BIN) bench $(CONFIG_FILES:%=--config %) --repeats 9 --scaling \
 	  --torch tests/reference/torch_reference.py --out $(BENCH) \
 	  --seed-runs $(words $(BENCH_SEED_RUNS)) --seed-runs-seconds $$(awk '{print $$1 / 1000}' $(BENCH)/seed-runs-ms.txt)
 

@@ -1,57 +1,88 @@
-// `superpos render`: fills report/report.md with the results, figures and claim verdicts, writing
-// the Markdown that pandoc turns into HTML and PDF.
+// `superpos render`: fills report/report.md with the results, figures and claim verdicts of exactly
+// the runs the Makefile built for this report (configs x seeds), writing the Markdown that pandoc
+// turns into HTML and PDF. A run or figure folder that another configuration or older code made
+// stops the render with its name: the report never mixes in stale results.
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "claims/declared_claims.hpp"
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
 #include "io/build_info.hpp"
-#include "io/run_set.hpp"
+#include "io/sha256.hpp"
 #include "report/fill_template.hpp"
 #include "report/report_values.hpp"
 
 namespace po = boost::program_options;
+namespace fs = std::filesystem;
 
 namespace superpos::cli {
 namespace {
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw InputError(fmt::format("{}: no such file", path));
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot be read", path));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
-std::vector<SeedSet> read_seed_sets(const std::filesystem::path& dir, const Thresholds& thresholds) {
-  std::vector<SeedSet> sets;
-  if (dir.empty() || !std::filesystem::is_directory(dir)) return sets;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (!entry.is_directory()) continue;
-    SeedSet set;
-    set.label = entry.path().filename().string();
-    set.runs = read_run_set(entry.path());
-    set.seed = set.runs.front().config.train.seed;
-    set.claims = evaluate_claims(set.runs, thresholds);
-    sets.push_back(std::move(set));
+// One run the report needs: where its config is, how the Makefile overrode it, where it was written.
+struct ExpectedRun {
+  std::string config_path;
+  std::map<std::string, std::string> overrides;
+  fs::path run_dir;
+  fs::path figures_dir;
+};
+
+// Reads a run and checks that it was trained from the config as it is now, by the trainer as it
+// is now, and that its figures were drawn from it.
+RunResults read_current_run(const ExpectedRun& expected) {
+  const RunConfig config = load_run_config(expected.config_path, expected.overrides);
+  const std::string stem = fs::path(expected.config_path).stem().string();
+  if (config.name != stem)
+    throw InputError(fmt::format("{}: key 'name': value '{}' differs from the file's name '{}' (the report finds a "
+                                 "run by its file name)", expected.config_path, config.name, stem));
+  if (!fs::exists(expected.run_dir / "results.json"))
+    throw InputError(fmt::format("{}: no trained run for {} (run `make report`)", expected.run_dir.string(),
+                                 expected.config_path));
+  RunResults run = read_run(expected.run_dir);
+  if (run.config_hash != sha256_hex(canonical_text(config)))
+    throw InputError(fmt::format("{}: was trained from another version of {} (stale run; run `make report`)",
+                                 expected.run_dir.string(), expected.config_path));
+  if (run.trainer_hash != source_hash_trainer())
+    throw InputError(fmt::format("{}: was trained by other trainer code ({}, this binary's is {}; run `make report`)",
+                                 expected.run_dir.string(), short_hash(run.trainer_hash), short_hash(std::string(source_hash_trainer()))));
+  const fs::path manifest = expected.figures_dir / "figures.json";
+  try {
+    const nlohmann::json figures = nlohmann::json::parse(read_text(manifest.string()));
+    if (figures.at("config_hash") != run.config_hash)
+      throw InputError(fmt::format("{}: figures of another version of the run (run `make report`)", manifest.string()));
+  } catch (const nlohmann::json::exception& error) {
+    throw InputError(fmt::format("{}: malformed figure list ({})", manifest.string(), error.what()));
   }
-  std::sort(sets.begin(), sets.end(), [](const SeedSet& a, const SeedSet& b) { return a.seed < b.seed; });
-  return sets;
+  return run;
 }
 
 }  // namespace
 
 int render_command(const std::vector<std::string>& args) {
-  po::options_description options("superpos render --template FILE --runs DIR --out FILE [options]");
+  po::options_description options(
+      "superpos render --template FILE --config FILE... --runs DIR --figures DIR --out FILE [options]");
   options.add_options()("help,h", "show this help")("template", po::value<std::string>()->required(),
                                                     "Markdown template with {{placeholders}}")(
-      "runs", po::value<std::string>()->required(), "folder of the article's runs")(
-      "seeds", po::value<std::string>()->default_value(""), "folder of robustness seed sets (s0, s1, ...)")(
-      "figures", po::value<std::string>()->default_value("build/figures"), "figures folder, as the report links it")(
-      "seed-figures", po::value<std::string>()->default_value("build/seed-figures"), "seed figures folder")(
+      "config", po::value<std::vector<std::string>>()->required(),
+      "a configuration of the report (repeat, in report order); its run is RUNS/NAME")(
+      "runs", po::value<std::string>()->required(), "folder of the runs of the configurations as given")(
+      "figures", po::value<std::string>()->required(), "figures folder of those runs, as the report links it")(
+      "seed-count", po::value<unsigned>()->default_value(0), "robustness seeds 0..K-1 trained for every configuration")(
+      "seed-runs", po::value<std::string>()->default_value(""), "folder of the robustness runs: DIR/sK/NAME")(
+      "seed-figures", po::value<std::string>()->default_value(""), "folder of their weights figures: DIR/sK/NAME")(
       "thresholds", po::value<std::string>()->default_value("report/thresholds.ini"), "claim thresholds")(
       "article", po::value<std::string>()->default_value("report/article_printed.json"), "the article's tensors")(
       "claims-json", po::value<std::string>(), "also write the verdicts as JSON")(
@@ -64,14 +95,37 @@ int render_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
   po::notify(vm);
+  const auto configs = vm["config"].as<std::vector<std::string>>();
+  const unsigned seed_count = vm["seed-count"].as<unsigned>();
+  if (seed_count > 0 && (vm["seed-runs"].as<std::string>().empty() || vm["seed-figures"].as<std::string>().empty()))
+    throw InputError("command line: --seed-count needs --seed-runs DIR and --seed-figures DIR");
 
   ReportContext context;
   context.thresholds = load_thresholds(vm["thresholds"].as<std::string>());
-  for (RunResults& run : read_run_set(vm["runs"].as<std::string>())) context.runs.emplace(run.config.name, std::move(run));
   std::vector<RunResults> article_runs;
-  for (const auto& [name, run] : context.runs) article_runs.push_back(run);
-  context.claims = evaluate_claims(article_runs, context.thresholds);
-  context.seed_sets = read_seed_sets(vm["seeds"].as<std::string>(), context.thresholds);
+  for (const std::string& config : configs) {
+    const std::string name = fs::path(config).stem().string();
+    if (context.runs.contains(name)) throw InputError(fmt::format("command line: configuration '{}' given twice", name));
+    RunResults run = read_current_run({config, {}, fs::path(vm["runs"].as<std::string>()) / name,
+                                       fs::path(vm["figures"].as<std::string>()) / name});
+    context.run_order.push_back(name);
+    article_runs.push_back(run);
+    context.runs.emplace(name, std::move(run));
+  }
+  context.claims = evaluate_declared_claims(article_runs, context.thresholds);
+  for (unsigned s = 0; s < seed_count; ++s) {
+    SeedSet set;
+    set.label = fmt::format("s{}", s);
+    set.seed = s;
+    for (const std::string& config : configs) {
+      const std::string name = fs::path(config).stem().string();
+      set.runs.push_back(read_current_run({config, {{"seed", std::to_string(s)}, {"stream_offset", "0"}},
+                                           fs::path(vm["seed-runs"].as<std::string>()) / set.label / name,
+                                           fs::path(vm["seed-figures"].as<std::string>()) / set.label / name}));
+    }
+    set.claims = evaluate_declared_claims(set.runs, context.thresholds);
+    context.seed_sets.push_back(std::move(set));
+  }
   try {
     context.article_printed = nlohmann::json::parse(read_text(vm["article"].as<std::string>()));
   } catch (const nlohmann::json::exception& error) {
@@ -83,10 +137,13 @@ int render_command(const std::vector<std::string>& args) {
   if (vm.count("bench")) context.benchmark_markdown = read_text(vm["bench"].as<std::string>());
 
   const std::string template_path = vm["template"].as<std::string>();
-  const std::string filled = fill_template(read_text(template_path), template_path,
-                                           [&](const std::vector<std::string>& words) {
-                                             return resolve_placeholder(context, words);
-                                           });
+  const std::string text = read_text(template_path);
+  context.chapter_runs = chapter_runs(text);
+  const TemplateResolver resolver{
+      [&](const std::vector<std::string>& words) { return resolve_placeholder(context, words); },
+      [&](const std::vector<std::string>& words) { return resolve_condition(context, words); },
+      [](const std::vector<std::string>& words) { check_placeholder(words); }};
+  const std::string filled = fill_template(text, template_path, resolver);
   if (vm.count("claims-json")) {
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const ClaimResult& c : context.claims)

@@ -1,5 +1,6 @@
-// What the report's placeholders can ask for: numbers, tables, figures, claims and provenance, all
-// computed from the trained runs (never typed into the report by hand).
+// What the report's placeholders and conditions can ask for: numbers, parameter values, tables,
+// figures, claims, sentences of structure and provenance, all computed from the runs the report
+// was built from (never typed into the report by hand).
 #pragma once
 
 #include <map>
@@ -20,21 +21,34 @@ struct SeedSet {
 };
 
 struct ReportContext {
-  std::map<std::string, RunResults> runs;  // the article's runs, by name
-  std::vector<ClaimResult> claims;         // claims on the article's runs
+  std::vector<std::string> run_order;      // the report's configurations, in the order given
+  std::map<std::string, RunResults> runs;  // the runs of the article's seed, by name
+  std::vector<ClaimResult> claims;         // claims declared by those runs
   std::vector<SeedSet> seed_sets;          // robustness runs
   Thresholds thresholds;
   nlohmann::json article_printed;          // report/article_printed.json
-  std::string figures_dir;                 // figures of the article's runs: DIR/RUN/NAME.{svg,pdf}
+  std::vector<std::string> chapter_runs;   // runs with a chapter of their own in the template
+  std::string figures_dir;                 // figures of the runs: DIR/RUN/NAME.{svg,pdf}
   std::string seed_figures_dir;            // weights figures of the seed runs: DIR/LABEL/RUN/weights.*
   std::string report_hash;                 // SHA-256 of the renderer's sources
   std::string benchmark_markdown;          // `make bench`'s table, empty when it has not run
 };
 
-// Resolves one placeholder (see report/README-placeholders in report/report.md's header).
+// Resolves one placeholder (the verbs are listed at the top of report/report.md).
 std::string resolve_placeholder(const ReportContext& context, const std::vector<std::string>& words);
+
+// Whether `{{if WORDS}}` keeps its first branch: `holds|fails|evaluated CLAIM`, `run RUN...`,
+// `comparable RUN`, or `chapter RUN` (a run that is in the report).
+bool resolve_condition(const ReportContext& context, const std::vector<std::string>& words);
+
+// Throws when words[0] is not a verb resolve_placeholder knows.
+void check_placeholder(const std::vector<std::string>& words);
 
 // Largest |ours - printed| over a run's W, or NaN when the article printed no tensor for it.
 double max_difference_from_article(const ReportContext& context, const std::string& run);
+
+// The training keys where a run differs from the configuration the article's tensor came from
+// ("sparsity 0.7 (article: 0.9)"); empty when the comparison is like for like.
+std::vector<std::string> article_differences(const ReportContext& context, const std::string& run);
 
 }  // namespace superpos

@@ -1,0 +1,171 @@
+// The report's generated prose: descriptions of a run from its parameters, the lines its rows lie
+// on, the reproduction summary, figures with captions, and a whole chapter for each configuration
+// the template does not write about.
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <sstream>
+#include <stdexcept>
+
+#include "analysis/geometry.hpp"
+#include "report/report_parts.hpp"
+
+namespace superpos::report_parts {
+namespace {
+
+// "0", "0 and 3", "1, 2 and 4"
+std::string and_list(const std::vector<std::string>& items) {
+  if (items.empty()) return "none";
+  if (items.size() == 1) return items[0];
+  std::vector<std::string> head(items.begin(), items.end() - 1);
+  return fmt::format("{} and {}", fmt::join(head, ", "), items.back());
+}
+
+std::string features_text(const std::vector<int>& rows) {
+  std::vector<std::string> names;
+  for (int i : rows) names.push_back(std::to_string(i));
+  return fmt::format("{} {}", rows.size() == 1 ? "feature" : "features", and_list(names));
+}
+
+// The angle between the lines through rows a and b: 0 to 90 degrees, whatever the rows' signs.
+double line_angle(const Geometry& g, int a, int b) {
+  const double degrees = g.angles_degrees(a, b);
+  return std::min(degrees, 180.0 - degrees);
+}
+
+std::string figure_caption(const RunResults& run, const std::string& name) {
+  const std::string of = describe_run(run);
+  if (name == "weights") {
+    if (run.config.train.hidden == 2) return fmt::format("Rows of $W$ as points in the hidden plane, {}", of);
+    return fmt::format("Rows of $W$ projected on each pair of the first {} hidden dimensions, {}",
+                       std::min(run.config.train.hidden, 4), of);
+  }
+  if (name == "interactions") return fmt::format("Feature interactions $W W^{{\\top}}$, {}", of);
+  if (name == "bias") return fmt::format("Bias $b$, {}", of);
+  if (name == "interference") return fmt::format("Interference $\\sum_{{j \\neq i}} W_i \\cdot W_j$ per feature, {}", of);
+  if (name == "loss") return fmt::format("Training loss (per batch) and learning rate, {}", of);
+  throw std::runtime_error(fmt::format("unknown figure '{}' (expected weights, interactions, bias, interference, loss)", name));
+}
+
+}  // namespace
+
+const RunResults& run_named(const ReportContext& c, const std::string& name) {
+  const auto found = c.runs.find(name);
+  if (found == c.runs.end()) throw std::runtime_error(fmt::format("no run named '{}' in this report", name));
+  return found->second;
+}
+
+std::string config_value(const RunResults& run, const std::string& key) {
+  std::istringstream lines(canonical_text(run.config));
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(key + " = ", 0) == 0) return line.substr(key.size() + 3);
+  throw std::runtime_error(fmt::format("unknown config key '{}' (see `superpos train --help`)", key));
+}
+
+std::string describe_run(const RunResults& run) {
+  const TrainSettings& t = run.config.train;
+  std::string text = fmt::format("{} model at sparsity {}", t.activation == Activation::relu ? "ReLU" : "linear",
+                                 t.sparsity);
+  if (t.features != 5 || t.hidden != 2)
+    text += fmt::format(" ({} features, {} hidden dimensions)", t.features, t.hidden);
+  return text;
+}
+
+std::string figure(const ReportContext& c, const std::string& run_name, const std::string& name) {
+  const RunResults& run = run_named(c, run_name);
+  // No extension: pandoc adds .svg for HTML and .pdf for LaTeX (--default-image-extension).
+  return fmt::format("![{} ({})]({}/{}/{}){{width=80%}}", figure_caption(run, name), provenance(run), c.figures_dir,
+                     run_name, name);
+}
+
+std::string norms_list(const RunResults& run) {
+  const Geometry g = analyse(run.model.weights);
+  std::vector<std::string> parts;
+  for (Eigen::Index i = 0; i < g.norms.size(); ++i) parts.push_back(fmt::format("{:.3f}", g.norms[i]));
+  return and_list(parts);
+}
+
+std::string lines_sentence(const ReportContext& c, const RunResults& run) {
+  const Geometry g = analyse(run.model.weights);
+  const auto lines = lines_of_rows(run.model.weights, c.thresholds);
+  std::vector<int> unrepresented;
+  for (Eigen::Index i = 0; i < g.norms.size(); ++i)
+    if (g.norms[i] < c.thresholds.represented_norm) unrepresented.push_back(static_cast<int>(i));
+  std::string out;
+  if (lines.empty()) {
+    out = fmt::format("No row of $W$ reaches norm {}.", c.thresholds.represented_norm);
+  } else {
+    std::vector<std::string> groups;
+    for (const auto& line : lines) {
+      if (line.size() == 1) {
+        groups.push_back(fmt::format("feature {} alone", line[0]));
+        continue;
+      }
+      double spread = 0.0;
+      for (int i : line) spread = std::max(spread, line_angle(g, line[0], i));
+      groups.push_back(fmt::format("{} (within {:.2f} degrees of one line)", features_text(line), spread));
+    }
+    out = fmt::format("The {} rows of norm at least {} lie on {} {} through the origin: {}.",
+                      g.norms.size() - static_cast<Eigen::Index>(unrepresented.size()), c.thresholds.represented_norm,
+                      lines.size(), lines.size() == 1 ? "line" : "lines", and_list(groups));
+    if (lines.size() >= 2) {
+      std::vector<std::string> between;
+      for (std::size_t a = 0; a < lines.size(); ++a)
+        for (std::size_t b = a + 1; b < lines.size(); ++b)
+          between.push_back(fmt::format("{:.2f}", line_angle(g, lines[a][0], lines[b][0])));
+      if (between.size() <= 10)
+        out += fmt::format(" The {} between the lines {} {} degrees.", between.size() == 1 ? "angle" : "angles",
+                           between.size() == 1 ? "is" : "are", and_list(between));
+    }
+  }
+  if (!unrepresented.empty()) {
+    std::string who = features_text(unrepresented);
+    who[0] = 'F';
+    out += fmt::format(" {} {} (norm below {}).", who, unrepresented.size() == 1 ? "has a shorter row" : "have shorter rows",
+                       c.thresholds.represented_norm);
+  }
+  return out;
+}
+
+std::string reproduction_summary(const ReportContext& c) {
+  std::string out;
+  for (const std::string& name : c.run_order) {
+    if (!c.article_printed.contains(name)) {
+      out += fmt::format("- `{}`: the article printed no tensor for this configuration.\n", name);
+      continue;
+    }
+    const auto differences = article_differences(c, name);
+    if (!differences.empty()) {
+      out += fmt::format("- `{}`: **not comparable**; its parameters differ from the article's ({}).\n", name,
+                         fmt::join(differences, "; "));
+      continue;
+    }
+    const double worst = max_difference_from_article(c, name);
+    out += fmt::format("- `{}` ({}): largest difference {:.1e}, {} the tolerance of $10^{{-4}}$.\n", name,
+                       describe_run(run_named(c, name)), worst, worst <= 1e-4 ? "within" : "**outside**");
+  }
+  return out;
+}
+
+std::string generic_chapters(const ReportContext& c) {
+  std::string out;
+  for (const std::string& name : c.run_order) {
+    if (std::find(c.chapter_runs.begin(), c.chapter_runs.end(), name) != c.chapter_runs.end()) continue;
+    const RunResults& run = run_named(c, name);
+    std::string d = describe_run(run);
+    d[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(d[0])));
+    out += fmt::format("# {} (`{}`)\n\n", d, name);
+    out += fmt::format("`report/report.md` has no chapter of its own for `{}`, so superpos reports its parameters, "
+                       "figures, tables and declared claims here. {}\n\n", name, lines_sentence(c, run));
+    out += parameters_table(run) + "\n";
+    for (const char* figure_name : {"weights", "interactions", "bias", "interference", "loss"})
+      out += figure(c, name, figure_name) + "\n\n";
+    out += weights_table(run) + "\n" + angles_table(run) + "\n";
+    out += claims_table(c.claims, name) + "\n";
+    if (!run.config.comparison_claims.empty())
+      out += claims_table(c.claims, fmt::format("{} vs {}", run.config.compare_with, name)) + "\n";
+  }
+  return out;
+}
+
+}  // namespace superpos::report_parts

@@ -1,0 +1,209 @@
+// Tables of the report: weights, angles, parameters, the article's tensors beside ours, claims,
+// and the robustness of each claim across seeds.
+#include <cmath>
+#include <fmt/format.h>
+#include <sstream>
+#include <stdexcept>
+
+#include "analysis/geometry.hpp"
+#include "io/sha256.hpp"
+#include "report/report_parts.hpp"
+
+namespace superpos::report_parts {
+namespace {
+
+// Text for a pipe-table cell: a bare '|' (as in "max|b|") would start a new column.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+std::string vector_text(const Eigen::RowVectorXd& row) {
+  std::vector<std::string> parts;
+  for (Eigen::Index k = 0; k < row.size(); ++k) parts.push_back(fmt::format("{:.5g}", row[k]));
+  return fmt::format("[{}]", fmt::join(parts, ", "));
+}
+
+// The seed sets on which claim `id` does not hold; the table, the summary and `robust` all count
+// from this one list.
+std::vector<const SeedSet*> seeds_failing(const ReportContext& c, const std::string& id) {
+  std::vector<const SeedSet*> failing;
+  for (const SeedSet& set : c.seed_sets)
+    if (claim_with_id(set.claims, id).verdict != Verdict::holds) failing.push_back(&set);
+  return failing;
+}
+
+std::size_t seeds_holding(const ReportContext& c, const std::string& id) {
+  return c.seed_sets.size() - seeds_failing(c, id).size();
+}
+
+}  // namespace
+
+const ClaimResult& claim_with_id(const std::vector<ClaimResult>& claims, const std::string& id) {
+  for (const ClaimResult& claim : claims)
+    if (claim.id == id) return claim;
+  throw std::runtime_error(fmt::format("no claim '{}' is declared by the report's configurations", id));
+}
+
+std::string badge(const ClaimResult& claim) {
+  return fmt::format("[{}]{{.verdict-{}}}", to_string(claim.verdict),
+                     claim.verdict == Verdict::holds ? "holds" : claim.verdict == Verdict::fails ? "fails" : "none");
+}
+
+std::string provenance(const RunResults& run) {
+  return fmt::format("run `{}` · config `{}` · trainer `{}` · `{}`", run.config.name, short_hash(run.config_hash),
+                     short_hash(run.trainer_hash), run.command);
+}
+
+std::string weights_table(const RunResults& run) {
+  const Geometry g = analyse(run.model.weights);
+  const Eigen::VectorXf importance = feature_importance(run.config.train.features, run.config.train.importance_decay);
+  std::string header = "| feature | importance |";
+  std::string rule = "|---:|---:|";
+  for (Eigen::Index k = 0; k < run.model.weights.cols(); ++k) {
+    header += fmt::format(" W[:, {}] |", k);
+    rule += "---:|";
+  }
+  std::string out = header + " norm | bias | interference |\n" + rule + "---:|---:|---:|\n";
+  for (Eigen::Index i = 0; i < run.model.weights.rows(); ++i) {
+    out += fmt::format("| {} | {:.3f} |", i, importance[i]);
+    for (Eigen::Index k = 0; k < run.model.weights.cols(); ++k) out += fmt::format(" {:.4f} |", run.model.weights(i, k));
+    out += fmt::format(" {:.4f} | {:.4f} | {:.4f} |\n", g.norms[i], run.model.bias[i], g.interference[i]);
+  }
+  return out + fmt::format("\nTable: W, row norms, bias and interference of `{}` (final batch loss {:.4f}). {}\n",
+                           run.config.name, final_loss(run), provenance(run));
+}
+
+std::string angles_table(const RunResults& run) {
+  const Geometry g = analyse(run.model.weights);
+  const long n = run.model.weights.rows();
+  std::string out = "| degrees |";
+  std::string rule = "|---|";
+  for (long j = 0; j < n; ++j) {
+    out += fmt::format(" f{} |", j);
+    rule += "---:|";
+  }
+  out += "\n" + rule + "\n";
+  for (long i = 0; i < n; ++i) {
+    out += fmt::format("| **f{}** |", i);
+    for (long j = 0; j < n; ++j) out += j == i ? " |" : fmt::format(" {:.2f} |", g.angles_degrees(i, j));
+    out += "\n";
+  }
+  return out + fmt::format("\nTable: Angles between rows of W in `{}`. {}\n", run.config.name, provenance(run));
+}
+
+std::string parameters_table(const RunResults& run) {
+  std::string out = "| key | value |\n|---|---|\n";
+  std::istringstream lines(canonical_text(run.config));
+  for (std::string line; std::getline(lines, line);) {
+    const auto equals = line.find(" = ");
+    if (equals == std::string::npos) continue;
+    const std::string value = line.substr(equals + 3);
+    out += fmt::format("| `{}` | {} |\n", line.substr(0, equals), value.empty() ? "(none)" : cell(value));
+  }
+  return out + fmt::format("\nTable: The parameters of `{}`, as its run recorded them. {}\n", run.config.name,
+                           provenance(run));
+}
+
+std::string article_table(const ReportContext& c, const std::string& name) {
+  const RunResults& run = run_named(c, name);
+  const std::vector<std::string> differences = article_differences(c, name);
+  if (!differences.empty())
+    return fmt::format("*`{}` is not comparable with the tensor the article printed: its parameters differ "
+                       "({}).*\n", name, fmt::join(differences, "; "));
+  const auto& printed = c.article_printed.at(name).at("weights");
+  std::string out = "| feature | article W | superpos W | max abs. difference |\n|---:|---:|---:|---:|\n";
+  for (Eigen::Index i = 0; i < run.model.weights.rows(); ++i) {
+    Eigen::RowVectorXd theirs(run.model.weights.cols());
+    for (Eigen::Index k = 0; k < theirs.size(); ++k) theirs[k] = printed.at(i).at(k).get<double>();
+    const Eigen::RowVectorXd ours = run.model.weights.row(i).cast<double>();
+    out += fmt::format("| {} | {} | {} | {:.1e} |\n", i, vector_text(theirs), vector_text(ours),
+                       (theirs - ours).cwiseAbs().maxCoeff());
+  }
+  const double worst = max_difference_from_article(c, name);
+  out += fmt::format("\nTable: `{}`: the article's printed W beside ours; largest difference {:.1e} ({} the 1e-4 "
+                     "tolerance, which is the printed precision). {}\n",
+                     name, worst, worst <= 1e-4 ? "within" : "**outside**", provenance(run));
+  if (c.article_printed.at(name).contains("angles")) {
+    out += "\n| pair | article angle | superpos angle |\n|---|---:|---:|\n";
+    for (const auto& a : c.article_printed.at(name).at("angles"))
+      out += fmt::format("| {}-{} | {:.2f} | {:.2f} |\n", a.at(0).get<int>(), a.at(1).get<int>(), a.at(2).get<double>(),
+                         angle_degrees(run.model.weights, a.at(0).get<int>(), a.at(1).get<int>()));
+    out += fmt::format("\nTable: `{}`: angles the notebook printed, in degrees, beside ours.\n", name);
+  }
+  return out;
+}
+
+std::string claims_table(const std::vector<ClaimResult>& claims, const std::string& subject) {
+  std::string out = "| claim | verdict | measured | threshold | article section |\n|---|---|---|---|---|\n";
+  int rows = 0;
+  for (const ClaimResult& claim : claims) {
+    if (subject != "all" && claim.subject != subject) continue;
+    out += fmt::format("| {} (`{}`) | {} | {} | {} | {} |\n", cell(claim.statement), claim.id, badge(claim),
+                       cell(claim.measured), cell(claim.threshold), cell(claim.section));
+    ++rows;
+  }
+  if (rows == 0) return fmt::format("*No claims are declared for {}.*\n", subject);
+  return out;
+}
+
+std::string robustness_table(const ReportContext& c) {
+  if (c.seed_sets.empty()) return "*No robustness runs were made.*\n";
+  std::string out = "| claim | holds in | seeds where it does not hold |\n|---|---:|---|\n";
+  for (const ClaimResult& claim : c.claims) {
+    std::vector<std::string> failing;
+    for (const SeedSet* set : seeds_failing(c, claim.id))
+      failing.push_back(fmt::format("[{}](#seed-{})", set->seed, set->label));
+    out += fmt::format("| `{}` | {} of {} | {} |\n", claim.id, seeds_holding(c, claim.id), c.seed_sets.size(),
+                       claim.verdict == Verdict::not_evaluated ? "not evaluated on any seed"
+                       : failing.empty() ? "none" : fmt::format("{}", fmt::join(failing, ", ")));
+  }
+  return out + fmt::format("\nTable: Each claim re-checked on {} seeds (seed s, stream offset 0). ", c.seed_sets.size()) +
+         "Seed links lead to that seed's weight plots below.\n";
+}
+
+std::string robust_count(const ReportContext& c, const std::string& id) {
+  return fmt::format("{} of {}", seeds_holding(c, id), c.seed_sets.size());
+}
+
+// Sentences, not a table: which claims held on every seed and which did not, so the prose around
+// the robustness table always says what the runs found.
+std::string robustness_summary(const ReportContext& c) {
+  if (c.seed_sets.empty()) return "No robustness seeds were trained.";
+  std::vector<std::string> always, sometimes;
+  for (const ClaimResult& claim : c.claims) {
+    if (claim.verdict == Verdict::not_evaluated) continue;
+    const std::size_t holds = seeds_holding(c, claim.id);
+    if (holds == c.seed_sets.size()) always.push_back(fmt::format("`{}`", claim.id));
+    else sometimes.push_back(fmt::format("`{}` ({} of {})", claim.id, holds, c.seed_sets.size()));
+  }
+  std::string out = fmt::format("Of the {} claims evaluated, {} held on every one of the {} seeds.",
+                                always.size() + sometimes.size(), always.size(), c.seed_sets.size());
+  if (!sometimes.empty())
+    out += fmt::format(" These did not hold on every seed: {}. Where a claim fails on some seeds, the article's "
+                       "single run showed one of several outcomes training can reach, and the conclusion drawn "
+                       "from it is not guaranteed.", fmt::join(sometimes, "; "));
+  return out;
+}
+
+std::string seed_gallery(const ReportContext& c) {
+  std::string out;
+  for (const SeedSet& set : c.seed_sets) {
+    std::vector<std::string> failed;
+    for (const ClaimResult& claim : set.claims)
+      if (claim.verdict == Verdict::fails) failed.push_back(fmt::format("`{}`", claim.id));
+    out += fmt::format("#### Seed {} {{#seed-{} .unnumbered}}\n\nFails: {}.\n\n", set.seed, set.label,
+                       failed.empty() ? "nothing" : fmt::format("{}", fmt::join(failed, ", ")));
+    for (const RunResults& run : set.runs)
+      out += fmt::format("![`{}`, seed {}]({}/{}/{}/weights){{width=24%}}\n", run.config.name, set.seed,
+                         c.seed_figures_dir, set.label, run.config.name);
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace superpos::report_parts

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The what-if suite (ctest's `whatif`, run by `make test`): the changes a user makes after the first
+# `make report`, each on a temporary copy of report/, checked on the rendered report (report.md
+# and claims.json, what pandoc typesets). Each case says what the report must say afterwards.
+#   BUILD=DIR   the build tree whose binary to use (default build)
+#   CASES="..." only these cases (default: all)
+set -euo pipefail
+# The builds below are make runs of their own, with their own -j, not jobs of a calling make.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+CASES=${CASES:-"sparsity shape new_config seeds delete_config bad_render packages compile_error"}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/superpos-whatif.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+
+fail() { echo "FAIL ($case): $*" >&2; failures=$((failures + 1)); }
+# Whether the rendered report contains / lacks a fixed string.
+has() { grep -qF -- "$1" "$OUT/report/report.md" || fail "report.md lacks: $1"; }
+lacks() { ! grep -qF -- "$1" "$OUT/report/report.md" || fail "report.md still says: $1"; }
+claim_ids() { grep -o '"id": "[^"]*"' "$OUT/report/claims.json" | LC_ALL=C sort; }
+set_key() {  # set_key FILE KEY VALUE: replaces the key's line
+  sed -i "s/^$2 = .*/$2 = $3/" "$1"
+  grep -q "^$2 = $3\$" "$1" || { echo "whatif: could not set $2 in $1" >&2; exit 2; }
+}
+
+# A fresh copy of report/ and an empty output tree for one case.
+fresh() {
+  REPORT="$WORK/$case/report"
+  OUT="$WORK/$case/out"
+  mkdir -p "$WORK/$case"
+  cp -r "$ROOT/report" "$REPORT"
+}
+render() {  # render [SEEDS=K] [more make arguments]: builds the report's Markdown; returns make's status
+  make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$REPORT" OUT="$OUT" SEEDS=2 "$@" \
+    "$OUT/report/report.md" >"$WORK/$case/make.log" 2>&1
+}
+must_render() { render "$@" || { fail "make failed:"; tail -5 "$WORK/$case/make.log" >&2; return 1; }; }
+
+make --no-print-directory BUILD="$BUILD" "$BUILD/bin/superpos" >/dev/null
+
+run_case() {
+  case=$1
+  local started=$SECONDS
+  case $case in
+  sparsity)  # a changed parameter keeps every claim, and the prose follows the new value
+    fresh; must_render || return
+    claim_ids > "$WORK/$case/before"
+    has '# The ReLU model at sparsity 0.9:'
+    set_key "$REPORT/configs/relu_09.ini" sparsity 0.7
+    must_render || return
+    claim_ids > "$WORK/$case/after"
+    cmp -s "$WORK/$case/before" "$WORK/$case/after" || fail "the set of claims changed: $(diff "$WORK/$case/before" "$WORK/$case/after" | tr '\n' ' ')"
+    [ "$(wc -l < "$WORK/$case/after")" -eq 19 ] || fail "expected 19 claims, got $(wc -l < "$WORK/$case/after")"
+    has '# The ReLU model at sparsity 0.7:'
+    lacks 'ReLU model at sparsity 0.9'
+    has 'Rows of $W$ as points in the hidden plane, ReLU model at sparsity 0.7'
+    has '`relu_09`: **not comparable**; its parameters differ from the article'"'"'s (sparsity 0.7 (article: 0.9))'
+    has '*`relu_09` is not comparable with the tensor the article printed'
+    has '`relu_05` (ReLU model at sparsity 0.5): largest difference'
+    ;;
+  shape)  # hidden = 3, features = 6: the report builds, with the rows shown in pairs of dimensions
+    fresh
+    set_key "$REPORT/configs/relu_09.ini" features 6
+    set_key "$REPORT/configs/relu_09.ini" hidden 3
+    must_render || return
+    has 'Rows of $W$ projected on each pair of the first 3 hidden dimensions, ReLU model at sparsity 0.9 (6 features, 3 hidden dimensions)'
+    grep -q '<svg' "$OUT/figures/relu_09/weights.svg" || fail "no weights figure"
+    [ "$(grep -c 'hidden dim' "$OUT/figures/relu_09/weights.svg")" -ge 3 ] || fail "weights figure has fewer than 3 panels"
+    has '| 5 | 0.590 |'   # a sixth feature row in the weights table
+    has 'compares runs of one shape; relu_05 is 5 x 2, relu_09 is 6 x 3'
+    has '[not evaluated]{.verdict-none}'
+    ;;
+  new_config)  # a new config file gets a chapter with its parameters, figures and declared claims
+    fresh
+    sed -e 's/^name = .*/name = relu_07/' -e 's/^sparsity = .*/sparsity = 0.7/' \
+      "$REPORT/configs/relu_09.ini" > "$REPORT/configs/relu_07.ini"
+    must_render || return
+    has '# ReLU model at sparsity 0.7 (`relu_07`)'
+    has "$OUT/figures/relu_07/weights)"
+    has "$OUT/figures/relu_07/interactions)"
+    has '(`relu_07.distinct_directions`)'
+    has '(`relu_05_vs_relu_07.less_orthogonal`)'
+    has '| `sparsity` | 0.7 |'
+    has '`relu_07`: the article printed no tensor for this configuration.'
+    ;;
+  seeds)  # SEEDS=4 then SEEDS=2: the report counts 2 seeds and reads only those runs
+    fresh
+    must_render SEEDS=4 || return
+    has 'from 4 further seeds'
+    must_render SEEDS=2 || return
+    has 'from 2 further seeds'
+    lacks ' of 4 |'
+    has ' of 2 |'
+    lacks '#seed-s3'
+    # A stale seed run (another config version) among the runs asked for stops the render.
+    cp "$OUT/seeds/s0/relu_05/results.json" "$WORK/$case/saved.json"
+    set_key "$REPORT/configs/relu_05.ini" sparsity 0.6
+    make --no-print-directory -C "$ROOT" BUILD="$BUILD" OUT="$OUT" REPORT_DIR="$REPORT" SEEDS=2 \
+      "$OUT/runs/relu_05/results.json" "$OUT/figures/relu_05/figures.json" >/dev/null 2>&1
+    touch "$OUT/seeds/s0/relu_05/results.json" "$OUT/seeds/s1/relu_05/results.json" "$OUT/seed-figures/s"*/relu_05/figures.json
+    if render; then fail "a stale seed run was rendered"; fi
+    grep -q "seeds/s0/relu_05: was trained from another version of .*relu_05.ini (stale run" "$WORK/$case/make.log" ||
+      fail "no message naming the stale run: $(tail -1 "$WORK/$case/make.log")"
+    ;;
+  delete_config)  # a deleted config leaves the report, although no prerequisite got newer
+    fresh; must_render || return
+    has 'linear_05'
+    rm "$REPORT/configs/linear_05.ini"
+    must_render || return
+    lacks 'linear_05'
+    [ "$(wc -l < <(claim_ids))" -eq 14 ] || fail "expected 14 claims without linear_05, got $(claim_ids | wc -l)"
+    ;;
+  bad_render)  # a failing `superpos render` stops make and leaves the previous report as it was
+    fresh; must_render || return
+    cp "$OUT/report/report.md" "$WORK/$case/previous.md"
+    printf '\nA line with {{nonsense relu_09}} in it.\n' >> "$REPORT/report.md"
+    if render; then fail "make exited 0 after a failing render"; fi
+    grep -q "report.md:[0-9]*: placeholder '{{nonsense relu_09}}': unknown verb 'nonsense'" "$WORK/$case/make.log" ||
+      fail "no message naming the line: $(grep superpos: "$WORK/$case/make.log" | head -1)"
+    cmp -s "$OUT/report/report.md" "$WORK/$case/previous.md" || fail "the previous report.md changed"
+    # An unclosed block and a claim nobody declared are errors too.
+    cp "$WORK/$case/previous.md" /dev/null
+    cp "$ROOT/report/report.md" "$REPORT/report.md"
+    printf '\n{{if holds relu_09.no_such_claim}}x{{end}}\n' >> "$REPORT/report.md"
+    if render; then fail "an undeclared claim rendered"; fi
+    grep -q "no claim 'relu_09.no_such_claim' is declared" "$WORK/$case/make.log" || fail "no message for an undeclared claim"
+    ;;
+  packages)  # the package step under -j8, with apt-get and dpkg-query stand-ins that hold a lock
+    local fake="$WORK/$case/bin" state="$WORK/$case/state"
+    mkdir -p "$fake" "$state/installed"
+    cat > "$fake/dpkg-query" <<EOF
+#!/bin/bash
+# dpkg-query -W -f=FORMAT PACKAGE: installed when the stand-in apt-get made its marker
+[ -e "$state/installed/\${@: -1}" ] && echo 'install ok installed' || exit 1
+EOF
+    cat > "$fake/apt-get" <<EOF
+#!/bin/bash
+# Holds the dpkg lock as apt-get does; a second apt-get at the same time fails like the real one.
+mkdir "$state/lock" 2>/dev/null || { echo "E: Could not get lock /var/lib/dpkg/lock-frontend" >&2; exit 100; }
+trap 'rmdir "$state/lock"' EXIT
+if [[ " \$* " == *" install "* ]]; then
+  echo "install \$*" >> "$state/log"; sleep 1
+  for p in "\$@"; do case \$p in -*|install|DPkg*) ;; *) touch "$state/installed/\$p";; esac; done
+else sleep 0.2; fi
+EOF
+    printf '#!/bin/sh\necho 0\n' > "$fake/id"
+    chmod +x "$fake"/*
+    local pk="$WORK/$case/build"
+    mkdir -p "$pk"
+    # Two makes at once, each -j8, each wanting both package sets.
+    PATH="$fake:$PATH" make --no-print-directory -C "$ROOT" -j8 BUILD="$pk" packages > "$WORK/$case/a.log" 2>&1 &
+    PATH="$fake:$PATH" make --no-print-directory -C "$ROOT" -j8 BUILD="$pk" packages "$pk/stamps/build-packages.ok" > "$WORK/$case/b.log" 2>&1 &
+    local status=0
+    wait %1 || status=1
+    wait %2 || status=1
+    [ $status -eq 0 ] || fail "a package step failed: $(cat "$WORK/$case/a.log" "$WORK/$case/b.log" | grep -v '^superpos: installing' | head -3)"
+    [ "$(grep -c '^install' "$state/log")" -eq 1 ] || fail "expected one install, got: $(cat "$state/log")"
+    ;;
+  compile_error)  # a compile error stops make; the previous report stays, from the previous binary
+    local copy="$WORK/$case/repo"
+    mkdir -p "$copy"
+    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$copy" 2>/dev/null) ||
+      { (cd "$ROOT" && tar --exclude=./build --exclude=./.git -cf - .) | (cd "$copy" && tar -xf -); }
+    REPORT="$copy/report"; OUT="$WORK/$case/out"
+    make --no-print-directory -C "$copy" BUILD="$WORK/$case/build" OUT="$OUT" SEEDS=0 "$OUT/report/report.md" \
+      > "$WORK/$case/make.log" 2>&1 || { fail "first build failed: $(tail -3 "$WORK/$case/make.log")"; return; }
+    cp "$OUT/report/report.md" "$WORK/$case/previous.md"
+    echo 'this is not C++' >> "$copy/src/report/report_chapters.cpp"
+    if make --no-print-directory -C "$copy" BUILD="$WORK/$case/build" OUT="$OUT" SEEDS=0 "$OUT/report/report.md" \
+      > "$WORK/$case/make.log" 2>&1; then fail "make exited 0 after a compile error"; fi
+    grep -q "report_chapters.cpp.*error" "$WORK/$case/make.log" || fail "the compiler's error was not shown"
+    cmp -s "$OUT/report/report.md" "$WORK/$case/previous.md" || fail "the previous report.md changed"
+    ;;
+  *) echo "whatif: unknown case '$case'" >&2; exit 2 ;;
+  esac
+  echo "whatif: $case done in $((SECONDS - started)) s"
+}
+
+for c in $CASES; do run_case "$c"; done
+if [ $failures -ne 0 ]; then echo "whatif: $failures failure(s)" >&2; exit 1; fi
+echo "whatif: all cases passed"
