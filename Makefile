@@ -5,7 +5,11 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 NPROC := $(shell nproc)
-MAKEFLAGS += --no-builtin-rules -j$(NPROC)
+MAKEFLAGS += --no-builtin-rules
+# The top-level make sets the parallelism; a sub-make (make report's locked build) shares its jobs.
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(NPROC)
+endif
 
 BUILD ?= build
 BIN := $(BUILD)/bin/superpos
@@ -45,14 +49,18 @@ ifeq ($(shell test $(SEEDS) -le 1000 && echo ok),)
 $(error superpos: SEEDS=$(SEEDS) is out of range (expected SEEDS=0 ... SEEDS=1000))
 endif
 SEED_NUMBERS := $(if $(filter-out 0,$(SEEDS)),$(shell seq 0 $$(( $(SEEDS) - 1 ))))
-RUNS := $(CONFIG_NAMES:%=$(OUT)/runs/%/results.json)
-FIGURES := $(CONFIG_NAMES:%=$(OUT)/figures/%/figures.json)
-SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(OUT)/seeds/s$(s)/%/results.json))
+# Every file of a run and of its figures is a target, so a deleted or damaged one is made again.
+RUN_FILES := results.json weights.csv bias.csv angles.csv interactions.csv interference.csv loss.csv
+FIGURE_FILES := figures.json $(foreach f,weights interactions bias interference loss,$(f).svg $(f).pdf)
+SEED_FIGURE_FILES := figures.json weights.svg weights.pdf
+RUNS := $(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/runs/$(c)/,$(RUN_FILES)))
+FIGURES := $(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/figures/$(c)/,$(FIGURE_FILES)))
+SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/seeds/s$(s)/$(c)/,$(RUN_FILES))))
 BENCH := $(OUT)/bench
-BENCH_SEED_RUNS := $(SEED_RUNS:$(OUT)/seeds/%=$(BENCH)/seeds/%)
+BENCH_SEED_RUNS := $(patsubst $(OUT)/seeds/%,$(BENCH)/seeds/%,$(filter %/results.json,$(SEED_RUNS)))
 # The appendix shows make bench's table once there is one.
 BENCH_TABLE := $(wildcard $(BENCH)/bench.md)
-SEED_FIGURES := $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES:%=$(OUT)/seed-figures/s$(s)/%/figures.json))
+SEED_FIGURES := $(foreach s,$(SEED_NUMBERS),$(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/seed-figures/s$(s)/$(c)/,$(SEED_FIGURE_FILES))))
 
 BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libboost-iostreams-dev \
   libboost-system-dev libboost-filesystem-dev libgnuplot-iostream-dev nlohmann-json3-dev libfmt-dev \
@@ -60,9 +68,16 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report packages test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
+.PHONY: report report-files packages test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
 
-report: $(OUT)/report/report.html $(OUT)/report/report.pdf
+# One build of an output tree at a time: a second `make report` on the same OUT waits for the first
+# (flock on OUT/.build.lock) instead of racing it for the same files.
+report:
+	@mkdir -p $(OUT) && exec 8>>$(OUT)/.build.lock && { flock -n 8 || { \
+	  echo "superpos: another build of $(OUT) is running; waiting for it to finish" >&2; flock 8; }; } && \
+	  $(MAKE) --no-print-directory report-files
+
+report-files: $(OUT)/report/report.html $(OUT)/report/report.pdf
 
 # ---- packages: installed when root, otherwise the exact command is printed ------------------------
 # One apt-get at a time: under -j the build and report package steps would otherwise race for the
@@ -89,7 +104,7 @@ fi
 endef
 
 # Goals that typeset the report need both package sets; they get them from one stamp, one apt-get.
-REPORT_GOALS := report test-interrupts publish packages
+REPORT_GOALS := report report-files test-interrupts publish packages
 # When the goal typesets, the build step installs both sets too, so whichever stamp runs first makes
 # the one apt-get call and the other finds nothing missing.
 ifneq ($(filter $(REPORT_GOALS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),report)),)
@@ -132,22 +147,22 @@ $(HASHES)/%.hash: $(BIN)
 .PRECIOUS: $(HASHES)/%.hash
 
 # ---- training -------------------------------------------------------------------------------------
-$(OUT)/runs/%/results.json: $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
+$(addprefix $(OUT)/runs/%/,$(RUN_FILES)): $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
 	$(BIN) train --config $< --out $(@D) --quiet
 
 # $(1): seed, $(2): folder of seed sets (the report's, or make bench's scratch copy).
 define seed_rule
-$(2)/s$(1)/%/results.json: $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
+$(addprefix $(2)/s$(1)/%/,$(RUN_FILES)): $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
 	$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
 endef
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(OUT)/seeds)))
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BENCH)/seeds)))
 
 # ---- figures --------------------------------------------------------------------------------------
-$(OUT)/figures/%/figures.json: $(OUT)/runs/%/results.json $(HASHES)/plot.hash
+$(addprefix $(OUT)/figures/%/,$(FIGURE_FILES)): $(OUT)/runs/%/results.json $(HASHES)/plot.hash
 	$(BIN) plot --run $(<D) --out $(@D)
 
-$(OUT)/seed-figures/%/figures.json: $(OUT)/seeds/%/results.json $(HASHES)/plot.hash
+$(addprefix $(OUT)/seed-figures/%/,$(SEED_FIGURE_FILES)): $(OUT)/seeds/%/results.json $(HASHES)/plot.hash
 	$(BIN) plot --run $(<D) --out $(@D) --only weights
 
 # ---- the report -----------------------------------------------------------------------------------

@@ -74,6 +74,24 @@ for trial in $(seq 1 "$TRIALS"); do
   fi
 done
 
+# Two builds of one output tree at once (the second waits on the first's lock): both succeed and the
+# report is the reference, three rounds, each after a change that re-renders.
+for round in 1 2 3; do
+  touch report/report.md
+  report & first=$!
+  report & second=$!
+  status=0
+  wait "$first" || status=1
+  wait "$second" || status=1
+  if [ $status -ne 0 ]; then
+    echo "FAIL (concurrent round $round): a build failed" >&2; failures=$((failures + 1))
+  elif compare_with_reference "concurrent round $round"; then
+    echo "interrupts: concurrent round $round: both builds succeeded, identical, no temporaries"
+  else
+    failures=$((failures + 1))
+  fi
+done
+
 rm -rf "$OUT" "$REFERENCE"
 if [ "$failures" -ne 0 ]; then
   echo "interrupts: $failures of $TRIALS trials FAILED" >&2

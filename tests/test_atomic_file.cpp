@@ -46,3 +46,28 @@ TEST_CASE("A zombie writer counts as gone", "[io]") {
   ::waitpid(child, nullptr, 0);
   fs::remove_all(dir);
 }
+
+TEST_CASE("A folder replaced whole keeps its old contents when the writer fails", "[io]") {
+  const fs::path dir = fs::temp_directory_path() / "superpos_atomic_dir";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "run");
+  std::ofstream(dir / "run" / "a.csv") << "old";
+  const auto any = [](const std::string&) { return true; };
+  CHECK_THROWS_WITH(superpos::replace_directory_atomically(dir / "run", any,
+                                                           [](const fs::path& folder) {
+                                                             std::ofstream(folder / "a.csv") << "new";
+                                                             throw std::runtime_error("disk full");
+                                                           }),
+                    "disk full");
+  std::ifstream old_file(dir / "run" / "a.csv");
+  std::string text;
+  old_file >> text;
+  CHECK(text == "old");
+  for (const auto& entry : fs::directory_iterator(dir)) CHECK(entry.path().filename() == "run");
+
+  superpos::replace_directory_atomically(dir / "run", any,
+                                         [](const fs::path& folder) { std::ofstream(folder / "b.csv") << "new"; });
+  CHECK_FALSE(fs::exists(dir / "run" / "a.csv"));  // the folder is the new one, not a mix
+  CHECK(fs::exists(dir / "run" / "b.csv"));
+  for (const auto& entry : fs::directory_iterator(dir)) CHECK(entry.path().filename() == "run");
+}

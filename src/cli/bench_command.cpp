@@ -29,7 +29,7 @@ int bench_command(const std::vector<std::string>& args) {
       "seed-runs-seconds", po::value<double>(), "how long they took")(
       "scaling", "add a row for a larger model: 400 features, 40 hidden, 1000 steps (the last config's other keys)");
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(own).run(), vm);
+  vm = parse_options(args, own);
   if (vm.count("help")) {
     std::cout << own << "\n";
     return kExitOk;

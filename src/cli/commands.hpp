@@ -1,6 +1,8 @@
 // The subcommands of the superpos CLI. Each returns the process exit status.
 #pragma once
 
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,11 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitClaimFailed = 1;  // `claims`: a claim fails on the article's seed
 inline constexpr int kExitBadInput = 2;     // a config value, file, or option the user must fix
 inline constexpr int kExitDiverged = 3;     // training stopped being finite
+
+// Parses `args` against `options`; a word that is neither an option nor its value (a forgotten
+// "--", as in `--quiet sparsity 0.5`) is an error, where Boost would silently drop it.
+boost::program_options::variables_map parse_options(const std::vector<std::string>& args,
+                                                   const boost::program_options::options_description& options);
 
 int train_command(const std::vector<std::string>& args);
 int plot_command(const std::vector<std::string>& args);

@@ -1,5 +1,6 @@
 // `superpos plot RUN_DIR --out DIR`: the figures of one trained run.
 #include <boost/program_options.hpp>
+#include <cstring>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -19,7 +20,7 @@ int plot_command(const std::vector<std::string>& args) {
       "only", po::value<std::vector<std::string>>()->multitoken(),
       "draw only these figures (weights, interactions, bias, interference, loss)");
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
+  vm = parse_options(args, options);
   if (vm.count("help")) {
     std::cout << options << "\n";
     return kExitOk;
@@ -28,7 +29,15 @@ int plot_command(const std::vector<std::string>& args) {
   const RunResults run = read_run(vm["run"].as<std::string>());
   const std::filesystem::path out = vm["out"].as<std::string>();
   ensure_output_directory(out);
-  plot_run_figures(run, out, vm.count("only") ? vm["only"].as<std::vector<std::string>>() : std::vector<std::string>{});
+  const auto is_figure_file = [](const std::string& name) {
+    const auto ends_with = [&](const char* end) { return name.size() >= std::strlen(end) && name.ends_with(end); };
+    return name == "figures.json" || ends_with(".svg") || ends_with(".pdf");
+  };
+  const auto only = vm.count("only") ? vm["only"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  check_directory_replaceable(out, is_figure_file);
+  // Every figure of the run is drawn anew into a fresh folder that replaces the old one whole.
+  replace_directory_atomically(out, is_figure_file,
+                               [&](const std::filesystem::path& folder) { plot_run_figures(run, folder, only); });
   return kExitOk;
 }
 

@@ -89,7 +89,7 @@ int render_command(const std::vector<std::string>& args) {
       "bench", po::value<std::string>(), "make bench's table (bench.md) for the appendix")(
       "out", po::value<std::string>()->required(), "Markdown to write");
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
+  vm = parse_options(args, options);
   if (vm.count("help")) {
     std::cout << options << "\n";
     return kExitOk;

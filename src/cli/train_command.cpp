@@ -28,7 +28,7 @@ ParsedRun parse(const std::vector<std::string>& args, po::options_description& o
   po::options_description all;
   all.add(own).add(run_config_options());
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).run(), vm);
+  vm = parse_options(args, all);
   wants_help = vm.count("help") > 0;
   if (wants_help) {
     std::cout << all << "\n";
@@ -57,6 +57,7 @@ int train_command(const std::vector<std::string>& args) {
   if (!parsed.options.count("out")) throw InputError("command line: option '--out DIR' is required");
   const std::filesystem::path out_dir = parsed.options["out"].as<std::string>();
   ensure_output_directory(out_dir);
+  check_directory_replaceable(out_dir, is_run_file);
 
   const bool show_progress = !parsed.options.count("quiet") && ::isatty(STDERR_FILENO);
   const long steps = parsed.config.train.steps;
@@ -87,10 +88,13 @@ int train_command(const std::vector<std::string>& args) {
   results.model = trained.model;
   results.loss_log = trained.loss_log;
   results.draws_used = trained.draws_used;
-  write_run(results, out_dir);
   // Timing varies run to run, so it lives apart from the deterministic results.
   const nlohmann::ordered_json timing = {{"wall_seconds", trained.wall_seconds}, {"loop_seconds", trained.loop_seconds}, {"steps", steps}};
-  write_file_atomically(out_dir / "timing.json", timing.dump(1) + "\n");
+  // The whole folder is replaced in one step: never new tables beside an old results.json.
+  replace_directory_atomically(out_dir, is_run_file, [&](const std::filesystem::path& folder) {
+    write_run(results, folder);
+    write_file_atomically(folder / "timing.json", timing.dump(1) + "\n");
+  });
   return kExitOk;
 }
 

@@ -1,6 +1,8 @@
 #include "io/atomic_file.hpp"
 
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <cerrno>
@@ -48,7 +50,7 @@ void remove_stale_temporaries(const std::filesystem::path& path) {
     if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
     const auto pid = static_cast<pid_t>(std::stol(pid_text));
     if (pid == ::getpid()) continue;
-    if (!process_is_running(pid)) std::filesystem::remove(entry.path(), ec);
+    if (!process_is_running(pid)) std::filesystem::remove_all(entry.path(), ec);
   }
 }
 
@@ -64,16 +66,62 @@ void commit_file(const std::filesystem::path& temporary, const std::filesystem::
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   const std::filesystem::path temporary = temporary_path_for(path);
   {
+    errno = 0;
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.flush();
     if (!out) {
+      const int error = errno;
       std::error_code ec;
       std::filesystem::remove(temporary, ec);
-      throw std::runtime_error(fmt::format("{}: cannot be written", path.string()));
+      throw std::runtime_error(fmt::format("{}: cannot be written ({})", path.string(),
+                                           error != 0 ? std::strerror(error) : "write failed; is the disk full?"));
     }
   }
   commit_file(temporary, path);
+}
+
+bool is_temporary_name(const std::string& name) {
+  return !name.empty() && name.front() == '.' && name.find(".tmp.") != std::string::npos;
+}
+
+void check_directory_replaceable(const std::filesystem::path& dir,
+                                 const std::function<bool(const std::string& name)>& may_replace) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!is_temporary_name(name) && !may_replace(name))
+      throw InputError(fmt::format("{}: --out holds '{}', which superpos did not write; give a new or empty folder",
+                                   dir.string(), name));
+  }
+}
+
+void replace_directory_atomically(const std::filesystem::path& dir,
+                                  const std::function<bool(const std::string& name)>& may_replace,
+                                  const std::function<void(const std::filesystem::path& temporary)>& fill) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path target = dir.has_filename() ? dir : dir.parent_path();  // "runs/x/" names "runs/x"
+  check_directory_replaceable(target, may_replace);
+  const fs::path temporary = temporary_path_for(target);
+  fs::create_directory(temporary, ec);
+  if (ec) throw std::runtime_error(fmt::format("{}: cannot be created ({})", temporary.string(), ec.message()));
+  try {
+    fill(temporary);
+  } catch (...) {
+    fs::remove_all(temporary, ec);
+    throw;
+  }
+  // RENAME_EXCHANGE swaps the two names in one step; the old contents end up at `temporary`.
+  if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
+    const int error = errno;
+    if (error != ENOENT || ::rename(temporary.c_str(), target.c_str()) != 0) {
+      fs::remove_all(temporary, ec);
+      throw std::runtime_error(fmt::format("{}: cannot be replaced ({})", target.string(), std::strerror(errno)));
+    }
+    return;
+  }
+  fs::remove_all(temporary, ec);
 }
 
 void ensure_output_directory(const std::filesystem::path& dir) {

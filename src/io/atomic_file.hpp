@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string_view>
 
 namespace superpos {
@@ -18,6 +19,21 @@ void remove_stale_temporaries(const std::filesystem::path& path);
 
 // Renames `temporary` onto `path`; throws with both names on failure.
 void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& path);
+
+// Replaces the folder `dir` whole: `fill` writes the new contents into a temporary sibling, which
+// then takes `dir`'s place in one rename (an exchange when `dir` exists), so a reader sees the old
+// folder or the new one, never a mix, whatever fails or kills the writer. `may_replace` says which
+// file names an existing `dir` may hold: a folder with anything else is refused, not replaced.
+void replace_directory_atomically(const std::filesystem::path& dir,
+                                  const std::function<bool(const std::string& name)>& may_replace,
+                                  const std::function<void(const std::filesystem::path& temporary)>& fill);
+
+// Throws the InputError replace_directory_atomically would, before any work is done.
+void check_directory_replaceable(const std::filesystem::path& dir,
+                                 const std::function<bool(const std::string& name)>& may_replace);
+
+// Whether `name` is one of superpos's temporaries (.NAME.tmp.PID), which any writer may replace.
+bool is_temporary_name(const std::string& name);
 
 // Creates `dir` (and parents) or throws an InputError-style message naming it.
 void ensure_output_directory(const std::filesystem::path& dir);

@@ -4,7 +4,9 @@
 
 #include <boost/program_options/parsers.hpp>
 #include <boost/program_options/value_semantic.hpp>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
@@ -44,6 +46,7 @@ constexpr KeySpec kKeys[] = {
     {"claims", "", "claims the report checks on this run, separated by spaces (`superpos claims --list`)"},
     {"compare_with", "", "another configuration (the denser one) that comparison_claims compare this run with"},
     {"comparison_claims", "", "claims comparing compare_with with this run, separated by spaces"},
+    {"memory_limit_mb", "8192", "refuse a run whose buffers need more than this many MiB (1 <= limit <= 1048576)"},
 };
 
 // Where a value came from, for messages: "FILE:LINE" or "command line".
@@ -52,16 +55,37 @@ struct Origin {
   std::string value;
 };
 
+// A configuration is a few hundred bytes; anything past this is not one (and /dev/zero never ends).
+constexpr std::size_t kMaxConfigBytes = 1 << 20;
+
+// Whether `text` is valid UTF-8 (titles end up in JSON and in the report, which must be UTF-8).
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const int length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    for (int k = 1; k < length; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    i += length;
+  }
+  return true;
+}
+
 std::string read_config_text(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw InputError(fmt::format("{}: no such configuration file", path));
-  if (fs::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a configuration file", path));
+  const fs::file_status status = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw InputError(fmt::format("{}: cannot be read ({})", path, ec.message()));
+  if (!fs::exists(status)) throw InputError(fmt::format("{}: no such configuration file", path));
+  if (fs::is_directory(status)) throw InputError(fmt::format("{}: is a directory, not a configuration file", path));
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot be read (permission denied?)", path));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  if (!in) throw InputError(fmt::format("{}: cannot be read ({})", path, std::strerror(errno)));
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes)
+    throw InputError(fmt::format("{}: is larger than {} KiB, not a configuration file", path, kMaxConfigBytes / 1024));
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark is harmless
   std::string unix_text;
   unix_text.reserve(text.size());
@@ -86,10 +110,11 @@ std::map<std::string, Origin> locate_keys(const std::string& path, const std::st
   std::istringstream lines(text);
   std::string line;
   for (int number = 1; std::getline(lines, line); ++number) {
-    const auto hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
+    // A comment is a whole line starting with '#'; a '#' inside a value (a title) is kept.
     const std::string content = trim(line);
-    if (content.empty()) continue;
+    if (content.empty() || content.front() == '#') continue;
+    if (!is_valid_utf8(content))
+      throw InputError(fmt::format("{}:{}: line is not valid UTF-8 (save the file as UTF-8)", path, number));
     if (content.front() == '[')
       throw InputError(fmt::format("{}:{}: line '{}' is a section header; configuration files have none "
                                    "(expected key = value)", path, number, content));
@@ -102,17 +127,15 @@ std::map<std::string, Origin> locate_keys(const std::string& path, const std::st
     if (first_line.contains(key))
       throw InputError(fmt::format("{}:{}: key '{}' is set more than once (first on line {})", path, number, key,
                                    first_line[key]));
+    const bool known = std::any_of(std::begin(kKeys), std::end(kKeys), [&](const KeySpec& spec) { return key == spec.key; });
+    if (!known)
+      throw InputError(fmt::format("{}:{}: unknown key '{}' (known keys: see `superpos train --help`)", path, number, key));
     first_line[key] = number;
     located[key] = {fmt::format("{}:{}", path, number), trim(content.substr(equals + 1))};
   }
   if (located.empty())
     throw InputError(fmt::format("{}: has no settings (expected key = value lines; 'name' is required)", path));
   return located;
-}
-
-std::string where_of(const std::map<std::string, Origin>& located, const std::string& path, const std::string& key) {
-  const auto found = located.find(key);
-  return found == located.end() ? path : found->second.where;
 }
 
 // The one pattern for names that become folder names and make targets: [A-Za-z0-9_.-]+.
@@ -128,8 +151,10 @@ class Validator {
 
   [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& expected) const {
     const Origin& origin = origins_.at(key);
-    throw InputError(fmt::format("{}: key '{}': value '{}' {} (expected {})", origin.where, key, origin.value,
-                                 problem, expected));
+    // Comments are whole lines: a '#' after a value is part of it, and the likely cause.
+    const std::string hint = origin.value.find('#') != std::string::npos ? "; a comment must be on a line of its own" : "";
+    throw InputError(fmt::format("{}: key '{}': value '{}' {} (expected {}{})", origin.where, key, origin.value,
+                                 problem, expected, hint));
   }
   const std::string& raw(const std::string& key) const { return origins_.at(key).value; }
 
@@ -150,6 +175,7 @@ class Validator {
     double value = 0.0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty()) fail(key, "is empty", expected);
+    if (ec == std::errc::result_out_of_range) fail(key, "is out of range", expected);
     if (ec != std::errc() || end != text.data() + text.size()) fail(key, "is not a number", expected);
     if (!std::isfinite(value)) fail(key, "is not finite", expected);
     const bool above = min_inclusive ? value >= min : value > min;
@@ -206,6 +232,12 @@ RunConfig validate(const Validator& v) {
   t.stream_offset = static_cast<std::uint64_t>(
       v.integer("stream_offset", 0, 1'000'000'000'000LL, "a whole number 0 <= stream_offset <= 10^12"));
   t.log_every = static_cast<long>(v.integer("log_every", 1, 10'000'000, "a whole number >= 1"));
+  config.memory_limit_mb = static_cast<long>(v.integer("memory_limit_mb", 1, 1 << 20, "a whole number 1 <= memory_limit_mb <= 1048576"));
+  const std::uint64_t needed_mb = (training_buffer_bytes(t) + (1 << 20) - 1) >> 20;
+  if (needed_mb > static_cast<std::uint64_t>(config.memory_limit_mb))
+    v.fail("batch", fmt::format("with features = {} needs about {} MiB of buffers, over memory_limit_mb = {}",
+                                t.features, needed_mb, config.memory_limit_mb),
+           "a smaller batch or fewer features, or a higher memory_limit_mb");
   config.claims = v.names("claims", kRunClaimNames);
   config.comparison_claims = v.names("comparison_claims", kComparisonClaimNames);
   config.compare_with = v.raw("compare_with");
@@ -235,30 +267,13 @@ RunConfig load_run_config(const std::string& config_path, const po::variables_ma
   const std::string text = read_config_text(config_path);
   const auto located = locate_keys(config_path, text);
 
-  po::options_description file_options;
-  for (const KeySpec& spec : kKeys) file_options.add_options()(spec.key, po::value<std::string>());
-  po::variables_map from_file;
-  std::istringstream stream(text);
-  try {
-    po::store(po::parse_config_file(stream, file_options, /*allow_unregistered=*/false), from_file);
-  } catch (const po::unknown_option& error) {
-    const std::string key = error.get_option_name();
-    throw InputError(fmt::format("{}: unknown key '{}' (known keys: see `superpos train --help`)",
-                                 where_of(located, config_path, key), key));
-  } catch (const po::multiple_occurrences& error) {
-    const std::string key = error.get_option_name();
-    throw InputError(fmt::format("{}: key '{}' is set more than once", where_of(located, config_path, key), key));
-  } catch (const po::error& error) {
-    throw InputError(fmt::format("{}: {}", config_path, error.what()));
-  }
-
   std::map<std::string, Origin> origins;
   for (const KeySpec& spec : kKeys) {
     const std::string key = spec.key;
     if (overrides.count(key)) {
       origins[key] = {"command line", overrides[key].as<std::string>()};
-    } else if (from_file.count(key)) {
-      origins[key] = {where_of(located, config_path, key), from_file[key].as<std::string>()};
+    } else if (located.contains(key)) {
+      origins[key] = located.at(key);
     } else if (spec.default_value) {
       origins[key] = {config_path, spec.default_value};
     } else {

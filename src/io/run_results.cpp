@@ -1,5 +1,6 @@
 #include "io/run_results.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -124,6 +125,12 @@ double final_loss(const RunResults& results) {
   return results.loss_log.empty() ? std::nan("") : results.loss_log.back().loss;
 }
 
+bool is_run_file(const std::string& name) {
+  static const char* const kNames[] = {"weights.csv", "bias.csv", "angles.csv", "interactions.csv", "interference.csv",
+                                       "loss.csv", "results.json", "timing.json"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
 void write_run(const RunResults& results, const std::filesystem::path& dir) {
   const Geometry geometry = analyse(results.model.weights);
   write_file_atomically(dir / "weights.csv", weights_csv(results, geometry));
@@ -132,7 +139,10 @@ void write_run(const RunResults& results, const std::filesystem::path& dir) {
   write_file_atomically(dir / "interactions.csv", interactions_csv(geometry));
   write_file_atomically(dir / "interference.csv", interference_csv(geometry));
   write_file_atomically(dir / "loss.csv", loss_csv(results));
-  write_file_atomically(dir / "results.json", to_json(results).dump(1) + "\n");
+  // A command line may hold a path that is not UTF-8 (Latin-1 file names are legal): its bytes are
+  // recorded as U+FFFD rather than failing after training.
+  write_file_atomically(dir / "results.json",
+                        to_json(results).dump(1, ' ', false, ordered_json::error_handler_t::replace) + "\n");
 }
 
 RunResults read_run(const std::filesystem::path& dir) {

@@ -24,8 +24,11 @@ struct RunResults {
 };
 
 // Writes weights.csv, bias.csv, angles.csv, interactions.csv, interference.csv, loss.csv and
-// finally results.json into `dir`, each atomically.
+// results.json into `dir` (a folder being filled; see replace_directory_atomically).
 void write_run(const RunResults& results, const std::filesystem::path& dir);
+
+// Whether `name` is a file a run folder holds (those above, and timing.json).
+bool is_run_file(const std::string& name);
 
 // Reads results.json from a run folder; throws InputError naming the file on any problem.
 RunResults read_run(const std::filesystem::path& dir);

@@ -14,6 +14,7 @@
 
 #include "analysis/geometry.hpp"
 #include "io/atomic_file.hpp"
+#include "io/config.hpp"
 #include "plot/gnuplot_process.hpp"
 
 namespace superpos {
@@ -265,7 +266,8 @@ void plot_run_figures(const RunResults& run, const std::filesystem::path& out_di
                       const std::vector<std::string>& only) {
   for (const std::string& name : only)
     if (std::find(figure_names().begin(), figure_names().end(), name) == figure_names().end())
-      throw std::runtime_error(fmt::format("unknown figure '{}'", name));
+      throw InputError(fmt::format("command line: unknown figure '{}' (expected {})", name,
+                                   fmt::join(figure_names(), ", ")));
   auto wanted = [&](const std::string& name) {
     return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
   };

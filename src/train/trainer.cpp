@@ -95,3 +95,19 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
 }
 
 }  // namespace superpos
+
+namespace superpos {
+
+std::uint64_t training_buffer_bytes(const TrainSettings& settings) {
+  const auto batch = static_cast<std::uint64_t>(settings.batch);
+  const auto features = static_cast<std::uint64_t>(settings.features);
+  const auto parameters = features * static_cast<std::uint64_t>(settings.hidden) + features;
+  const std::uint64_t batch_buffers = 3 * batch * features * sizeof(float);
+  const std::uint64_t kernel_blocks = 64 * (2 * features + 2 * static_cast<std::uint64_t>(settings.hidden)) * sizeof(float);
+  // Weights, gradients (float and double sums, 8 lanes of partials), two AdamW moments.
+  const std::uint64_t per_parameter = parameters * (2 * sizeof(float) + 9 * sizeof(double) + 2 * sizeof(float));
+  const auto log_records = static_cast<std::uint64_t>(settings.steps / settings.log_every + 2) * 24;
+  return batch_buffers + kernel_blocks + per_parameter + log_records;
+}
+
+}  // namespace superpos

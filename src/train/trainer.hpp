@@ -57,6 +57,10 @@ Weights xavier_normal(int features, int hidden, class TorchGenerator& generator)
 
 TrainResult train(const TrainSettings& settings, const ProgressCallback& progress = {});
 
+// Bytes of the buffers train() allocates for these settings: the batch (features x batch floats)
+// three times over (inputs, normals, uniforms) plus per-parameter state; what a run needs in RAM.
+std::uint64_t training_buffer_bytes(const TrainSettings& settings);
+
 // 32-bit draws a whole run takes: where the next run in the notebook's stream starts.
 std::uint64_t run_draws(const TrainSettings& settings);
 
