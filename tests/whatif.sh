@@ -10,7 +10,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
-CASES=${CASES:-"sparsity shape new_config seeds delete_config bad_render packages compile_error"}
+CASES=${CASES:-"sparsity shape new_config seeds delete_config bad_render bad_names packages compile_error"}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/superpos-whatif.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -30,6 +30,7 @@ set_key() {  # set_key FILE KEY VALUE: replaces the key's line
 fresh() {
   REPORT="$WORK/$case/report"
   OUT="$WORK/$case/out"
+  rm -rf "$WORK/$case"
   mkdir -p "$WORK/$case"
   cp -r "$ROOT/report" "$REPORT"
 }
@@ -127,6 +128,20 @@ run_case() {
     printf '\n{{if holds relu_09.no_such_claim}}x{{end}}\n' >> "$REPORT/report.md"
     if render; then fail "an undeclared claim rendered"; fi
     grep -q "no claim 'relu_09.no_such_claim' is declared" "$WORK/$case/make.log" || fail "no message for an undeclared claim"
+    ;;
+  bad_names)  # config names a shell would run, or make would split, stop make before any rule runs
+    fresh
+    for name in '$(id>PWNED)' 'a b' 'x;touch PWNED2' "it's"; do
+      rm -f "$REPORT/configs/"*.ini
+      cp "$ROOT/report/configs/relu_09.ini" "$REPORT/configs/$name.ini"
+      if render; then fail "make accepted a config named '$name'"; fi
+      grep -qF "configuration file names must match [A-Za-z0-9_.-]+.ini; rename:" "$WORK/$case/make.log" ||
+        fail "no message for '$name': $(head -1 "$WORK/$case/make.log")"
+    done
+    [ ! -e "$ROOT/PWNED" ] && [ ! -e "$ROOT/PWNED2" ] && [ ! -e "$WORK/$case/PWNED" ] || fail "a command in a name was executed"
+    fresh
+    if render SEEDS=abc; then fail "SEEDS=abc was accepted"; fi
+    grep -qF "SEEDS='abc' is not a whole number" "$WORK/$case/make.log" || fail "no message for SEEDS=abc"
     ;;
   packages)  # the package step under -j8, with apt-get and dpkg-query stand-ins that hold a lock
     local fake="$WORK/$case/bin" state="$WORK/$case/state"
