@@ -50,7 +50,7 @@ $(error superpos: SEEDS=$(SEEDS) is out of range (expected SEEDS=0 ... SEEDS=100
 endif
 SEED_NUMBERS := $(if $(filter-out 0,$(SEEDS)),$(shell seq 0 $$(( $(SEEDS) - 1 ))))
 # Every file of a run and of its figures is a target, so a deleted or damaged one is made again.
-RUN_FILES := results.json weights.csv bias.csv angles.csv interactions.csv interference.csv loss.csv
+RUN_FILES := results.json weights.csv bias.csv angles.csv interactions.csv interference.csv loss.csv features.csv
 FIGURE_FILES := figures.json $(foreach f,weights interactions bias interference loss,$(f).svg $(f).pdf)
 SEED_FIGURE_FILES := figures.json weights.svg weights.pdf
 RUNS := $(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/runs/$(c)/,$(RUN_FILES)))

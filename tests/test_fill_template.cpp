@@ -49,6 +49,3 @@ TEST_CASE("A bad placeholder is an error naming file and line, even in a branch 
   CHECK_THROWS_WITH(fill("{{if yes}}a{{else}}b{{else}}c{{end}}"), "t.md:1: '{{if yes}}' is never closed by '{{end}}'");
 }
 
-TEST_CASE("The runs with a chapter of their own are found in the template", "[template]") {
-  CHECK(chapter_runs("{{chapter a}}x{{end}} {{num y}} {{chapter b}}{{end}}") == std::vector<std::string>{"a", "b"});
-}

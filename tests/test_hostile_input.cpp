@@ -113,7 +113,7 @@ TEST_CASE("A damaged run record is an error naming the field, never a crash", "[
   }
 }
 
-TEST_CASE("--out holding someone else's files is refused and left alone", "[hostile]") {
+TEST_CASE("An --out folder holding someone else's files is refused and left alone", "[hostile]") {
   const fs::path dir = fresh("foreign");
   fs::create_directories(dir / "home");
   std::ofstream(dir / "home" / "thesis.tex") << "precious";

@@ -18,11 +18,15 @@ ReportContext context_with_one_run() {
   run.loss_log = {{0, 0.5, 1e-3}};
   run.config_hash = run.trainer_hash = std::string(64, 'a');
   run.config.claims = {"bias_interference_near_zero"};
+  run.evaluation.samples = 1;
+  run.evaluation.explained_energy = Eigen::Vector3d(1, 1, 0);
+  run.evaluation.expected_loss = 0.25;
+  run.evaluation.input_energy = 1.0;
   c.runs.emplace("lin", run);
   c.run_order = {"lin"};
   c.claims = evaluate_declared_claims({run}, c.thresholds);
   c.article_printed = nlohmann::json::parse(R"({"lin": {"config": {"features": 3, "hidden": 2, "activation": "linear",
-    "sparsity": 0.0, "importance_decay": 0.9, "steps": 10000, "batch": 1024, "lr": 0.001, "weight_decay": 0.01,
+    "input": "normal", "sparsity": 0.0, "importance_decay": 0.9, "steps": 10000, "batch": 1024, "lr": 0.001, "weight_decay": 0.01,
     "seed": 42, "stream_offset": 0}, "weights": [[1, 0], [0, 1], [0, 0]]}})");
   return c;
 }
@@ -50,8 +54,8 @@ TEST_CASE("Parameter values, descriptions and structure come from the run", "[re
   CHECK(resolve_placeholder(c, {"describe", "lin"}) == "linear model at sparsity 0 (3 features, 2 hidden dimensions)");
   CHECK(resolve_placeholder(c, {"norms", "lin"}) == "1.000, 1.000 and 0.000");
   CHECK(resolve_placeholder(c, {"lines", "lin"}) ==
-        "The 2 rows of norm at least 0.1 lie on 2 lines through the origin: feature 0 alone and feature 1 alone. "
-        "The angle between the lines is 90.00 degrees. Feature 2 has a shorter row (norm below 0.1).");
+        "Its 2 rows with a direction each lie on a line of their own. The angle between the lines is 90.00 degrees. "
+        "Feature 2 has a row too short to have a direction (under 0.01 of the longest).");
   CHECK_THROWS_WITH(resolve_placeholder(c, {"config", "lin", "colour"}),
                     "unknown config key 'colour' (see `superpos train --help`)");
   CHECK_THROWS_WITH(resolve_placeholder(c, {"num", "lin", "norm", "x"}), "feature index 'x' is not a whole number");

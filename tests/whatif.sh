@@ -54,9 +54,9 @@ run_case() {
     must_render || return
     claim_ids > "$WORK/$case/after"
     cmp -s "$WORK/$case/before" "$WORK/$case/after" || fail "the set of claims changed: $(diff "$WORK/$case/before" "$WORK/$case/after" | tr '\n' ' ')"
-    [ "$(wc -l < "$WORK/$case/after")" -eq 19 ] || fail "expected 19 claims, got $(wc -l < "$WORK/$case/after")"
+    [ "$(wc -l < "$WORK/$case/after")" -ge 10 ] || fail "only $(wc -l < "$WORK/$case/after") claims"
     has '# The ReLU model at sparsity 0.7:'
-    lacks 'ReLU model at sparsity 0.9'
+    lacks 'ReLU model at sparsity 0.9 (run `relu_09`'
     has 'Rows of $W$ as points in the hidden plane, ReLU model at sparsity 0.7'
     has '`relu_09`: **not comparable**; its parameters differ from the article'"'"'s (sparsity 0.7 (article: 0.9))'
     has '*`relu_09` is not comparable with the tensor the article printed'
@@ -97,11 +97,10 @@ run_case() {
     has ' of 2 |'
     lacks '#seed-s3'
     # A stale seed run (another config version) among the runs asked for stops the render.
-    cp "$OUT/seeds/s0/relu_05/results.json" "$WORK/$case/saved.json"
     set_key "$REPORT/configs/relu_05.ini" sparsity 0.6
     make --no-print-directory -C "$ROOT" BUILD="$BUILD" OUT="$OUT" REPORT_DIR="$REPORT" SEEDS=2 \
       "$OUT/runs/relu_05/results.json" "$OUT/figures/relu_05/figures.json" >/dev/null 2>&1
-    touch "$OUT/seeds/s0/relu_05/results.json" "$OUT/seeds/s1/relu_05/results.json" "$OUT/seed-figures/s"*/relu_05/figures.json
+    touch "$OUT/seeds/s"*/relu_05/* "$OUT/seed-figures/s"*/relu_05/*
     if render; then fail "a stale seed run was rendered"; fi
     grep -q "seeds/s0/relu_05: was trained from another version of .*relu_05.ini (stale run" "$WORK/$case/make.log" ||
       fail "no message naming the stale run: $(tail -1 "$WORK/$case/make.log")"
@@ -109,10 +108,11 @@ run_case() {
   delete_config)  # a deleted config leaves the report, although no prerequisite got newer
     fresh; must_render || return
     has 'linear_05'
+    claim_ids | grep -v '"id": "linear_05\.' > "$WORK/$case/expected"
     rm "$REPORT/configs/linear_05.ini"
     must_render || return
     lacks 'linear_05'
-    [ "$(wc -l < <(claim_ids))" -eq 14 ] || fail "expected 14 claims without linear_05, got $(claim_ids | wc -l)"
+    claim_ids | cmp -s - "$WORK/$case/expected" || fail "claims other than linear_05's changed"
     ;;
   bad_render)  # a failing `superpos render` stops make and leaves the previous report as it was
     fresh; must_render || return

@@ -14,7 +14,7 @@ inline constexpr std::string_view kRunClaimNames[] = {
     "negative_interference_clipped"};
 
 // Claims comparing a denser run (compare_with) with a sparser one (the run that declares them).
-inline constexpr std::string_view kComparisonClaimNames[] = {"less_orthogonal", "more_features", "lower_loss",
+inline constexpr std::string_view kComparisonClaimNames[] = {"less_orthogonal", "more_features", "more_directions",
                                                              "lower_relative_loss"};
 
 }  // namespace superpos

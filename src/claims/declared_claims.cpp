@@ -47,16 +47,16 @@ const std::vector<RunClaim>& run_claims() {
       {"kept_are_most_important", "the represented rows are the H most important features",
        check_kept_are_most_important, always},
       {"bias_interference_near_zero", "bias and interference ~0", check_bias_interference_near_zero, always},
-      {"all_represented", "every row has a non-negligible norm", check_all_features_represented, always},
+      {"all_represented", "every feature reconstructed (held out)", check_all_features_represented, always},
       {"norms_follow_importance", "row norms do not increase with the feature index", check_norms_follow_importance,
        always},
       {"two_orthogonal_lines", "the rows lie on two orthogonal lines", check_two_orthogonal_lines,
        [](const RunResults& r) { return needs_hidden(r, 2); }},
-      {"bias_offsets_interference", "a row sharing a more important one's line is offset by a negative bias",
+      {"bias_offsets_interference", "the most important feature of each shared line has a negative bias",
        check_bias_offsets_shared_direction, always},
-      {"distinct_directions", "every row represented, each in a direction of its own", check_distinct_directions,
+      {"distinct_directions", "every feature represented, each on a line of its own", check_distinct_directions,
        always},
-      {"negative_interference_clipped", "some feature interferes negatively with every more important one",
+      {"negative_interference_clipped", "some feature overlaps every more important one and has a negative bias",
        check_negative_interference_clipped, [](const RunResults& r) { return needs_features_at_least(r, 3); }},
   };
   return claims;
@@ -65,8 +65,8 @@ const std::vector<RunClaim>& run_claims() {
 const std::vector<ComparisonClaim>& comparison_claims() {
   static const std::vector<ComparisonClaim> claims = {
       {"less_orthogonal", "the sparser run's lines are less orthogonal", check_less_orthogonal},
-      {"more_features", "the sparser run represents no fewer features", check_more_features_when_sparser},
-      {"lower_loss", "the sparser run ends with a lower loss", check_lower_loss},
+      {"more_features", "the sparser run represents more features", check_more_features_when_sparser},
+      {"more_directions", "the sparser run's rows lie on more distinct lines", check_more_directions_when_sparser},
       {"lower_relative_loss", "the sparser run leaves less of its input energy unexplained",
        check_lower_relative_loss},
   };

@@ -15,14 +15,16 @@ namespace superpos {
 Thresholds load_thresholds(const std::filesystem::path& path) {
   Thresholds t;
   const std::map<std::string, double*> keys = {
-      {"represented_norm", &t.represented_norm},
+      {"represented_fraction", &t.represented_fraction},
+      {"direction_norm_fraction", &t.direction_norm_fraction},
+      {"ordering_tolerance", &t.ordering_tolerance},
       {"unit_norm_tolerance", &t.unit_norm_tolerance},
       {"unrepresented_norm", &t.unrepresented_norm},
       {"orthogonal_tolerance_degrees", &t.orthogonal_tolerance_degrees},
       {"line_tolerance_degrees", &t.line_tolerance_degrees},
       {"near_zero", &t.near_zero},
       {"distinct_direction_degrees", &t.distinct_direction_degrees},
-      {"negative_interaction", &t.negative_interaction},
+      {"notable_interaction", &t.notable_interaction},
       {"orthogonality_margin", &t.orthogonality_margin}};
   po::options_description options;
   for (const auto& [key, target] : keys) options.add_options()(key.c_str(), po::value<double>(target)->required());

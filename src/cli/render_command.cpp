@@ -138,7 +138,6 @@ int render_command(const std::vector<std::string>& args) {
 
   const std::string template_path = vm["template"].as<std::string>();
   const std::string text = read_text(template_path);
-  context.chapter_runs = chapter_runs(text);
   const TemplateResolver resolver{
       [&](const std::vector<std::string>& words) { return resolve_placeholder(context, words); },
       [&](const std::vector<std::string>& words) { return resolve_condition(context, words); },
@@ -148,7 +147,9 @@ int render_command(const std::vector<std::string>& args) {
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const ClaimResult& c : context.claims)
       json.push_back({{"id", c.id}, {"verdict", to_string(c.verdict)}, {"from_article", c.from_article},
-                      {"measured", c.measured}, {"threshold", c.threshold}});
+                      {"statement", c.statement}, {"article_says", c.article_says}, {"section", c.section},
+                      {"measured", c.measured}, {"threshold", c.threshold},
+                      {"seeds_holding", resolve_placeholder(context, {"robust", c.id})}});
     write_file_atomically(vm["claims-json"].as<std::string>(), json.dump(1) + "\n");
   }
   write_file_atomically(vm["out"].as<std::string>(), filled);

@@ -88,6 +88,7 @@ int train_command(const std::vector<std::string>& args) {
   results.model = trained.model;
   results.loss_log = trained.loss_log;
   results.draws_used = trained.draws_used;
+  results.evaluation = evaluate_held_out(trained.model, parsed.config.train, held_out_samples(parsed.config.train));
   // Timing varies run to run, so it lives apart from the deterministic results.
   const nlohmann::ordered_json timing = {{"wall_seconds", trained.wall_seconds}, {"loop_seconds", trained.loop_seconds}, {"steps", steps}};
   // The whole folder is replaced in one step: never new tables beside an old results.json.

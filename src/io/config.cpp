@@ -34,6 +34,7 @@ constexpr KeySpec kKeys[] = {
     {"features", "5", "number of input features N (2 <= N <= 4096)"},
     {"hidden", "2", "hidden dimensions H (1 <= H < features)"},
     {"activation", "linear", "output activation: linear or relu"},
+    {"input", "normal", "a present feature's value: normal (torch.randn, the article) or uniform ([0, 1), Elhage et al.)"},
     {"sparsity", "0", "probability that an input value is zeroed (0 <= p < 1)"},
     {"importance_decay", "0.9", "feature i has importance decay^i (0 < decay <= 1)"},
     {"steps", "10000", "optimizer steps (1 <= steps <= 10000000)"},
@@ -222,6 +223,10 @@ RunConfig validate(const Validator& v) {
   if (activation == "linear") t.activation = Activation::linear;
   else if (activation == "relu") t.activation = Activation::relu;
   else v.fail("activation", "is not a known activation", "linear or relu");
+  const std::string& input = v.raw("input");
+  if (input == "normal") t.input = InputDistribution::normal;
+  else if (input == "uniform") t.input = InputDistribution::uniform;
+  else v.fail("input", "is not a known input distribution", "normal or uniform");
   t.sparsity = v.real("sparsity", 0.0, true, 1.0, false, "0 <= sparsity < 1");
   t.importance_decay = v.real("importance_decay", 0.0, false, 1.0, true, "0 < importance_decay <= 1");
   t.steps = static_cast<long>(v.integer("steps", 1, 10'000'000, "a whole number 1 <= steps <= 10000000"));
@@ -297,10 +302,11 @@ RunConfig load_run_config(const std::string& config_path, const std::map<std::st
 std::string canonical_text(const RunConfig& config) {
   const TrainSettings& t = config.train;
   return fmt::format(
-      "name = {}\ntitle = {}\nfeatures = {}\nhidden = {}\nactivation = {}\nsparsity = {}\n"
+      "name = {}\ntitle = {}\nfeatures = {}\nhidden = {}\nactivation = {}\ninput = {}\nsparsity = {}\n"
       "importance_decay = {}\nsteps = {}\nbatch = {}\nlr = {}\nweight_decay = {}\nseed = {}\n"
       "stream_offset = {}\nlog_every = {}\nclaims = {}\ncompare_with = {}\ncomparison_claims = {}\n",
-      config.name, config.title, t.features, t.hidden, to_string(t.activation), t.sparsity, t.importance_decay,
+      config.name, config.title, t.features, t.hidden, to_string(t.activation),
+      t.input == InputDistribution::uniform ? "uniform" : "normal", t.sparsity, t.importance_decay,
       t.steps, t.batch, t.lr, t.weight_decay, t.seed, t.stream_offset, t.log_every, fmt::join(config.claims, " "),
       config.compare_with, fmt::join(config.comparison_claims, " "));
 }

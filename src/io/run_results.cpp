@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -14,8 +15,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// Version 2 added the declared claims to the recorded configuration.
-constexpr const char* kRunFormat = "superpos-run-2";
+// Version 2 added the declared claims to the recorded configuration, 3 the input distribution
+// and the held-out evaluation.
+constexpr const char* kRunFormat = "superpos-run-3";
 
 // A field read with its type and range checked, so that a damaged or hand-edited record fails
 // with its name instead of crashing a later stage.
@@ -81,6 +83,15 @@ std::string interference_csv(const Geometry& g) {
   return out;
 }
 
+std::string features_csv(const RunResults& r, const Geometry& g) {
+  const FeatureMeasures m = feature_measures(r.model.weights);
+  std::string out = "feature,norm,dimensionality,superposition,explained_energy\n";
+  for (Eigen::Index i = 0; i < g.norms.size(); ++i)
+    out += fmt::format("{},{},{},{},{}\n", i, f9(g.norms[i]), f9(m.dimensionality[i]), f9(m.superposition[i]),
+                       f9(r.evaluation.explained_energy[i]));
+  return out;
+}
+
 std::string loss_csv(const RunResults& r) {
   std::string out = "step,loss,lr\n";
   for (const LossRecord& record : r.loss_log)
@@ -94,7 +105,8 @@ ordered_json to_json(const RunResults& r) {
   j["format"] = kRunFormat;
   j["config"] = {{"name", r.config.name},        {"title", r.config.title},
                  {"features", t.features},       {"hidden", t.hidden},
-                 {"activation", to_string(t.activation)}, {"sparsity", t.sparsity},
+                 {"activation", to_string(t.activation)},
+                 {"input", t.input == InputDistribution::uniform ? "uniform" : "normal"}, {"sparsity", t.sparsity},
                  {"importance_decay", t.importance_decay}, {"steps", t.steps},
                  {"batch", t.batch},             {"lr", t.lr},
                  {"weight_decay", t.weight_decay}, {"seed", t.seed},
@@ -113,6 +125,14 @@ ordered_json to_json(const RunResults& r) {
   }
   j["weights"] = weights;
   j["bias"] = std::vector<float>(r.model.bias.data(), r.model.bias.data() + r.model.bias.size());
+  j["evaluation"] = {{"samples", r.evaluation.samples},
+                     {"seed", r.evaluation.seed},
+                     {"expected_loss", r.evaluation.expected_loss},
+                     {"expected_loss_error", r.evaluation.expected_loss_error},
+                     {"input_energy", r.evaluation.input_energy},
+                     {"explained_energy", std::vector<double>(r.evaluation.explained_energy.data(),
+                                                              r.evaluation.explained_energy.data() +
+                                                                  r.evaluation.explained_energy.size())}};
   ordered_json log = ordered_json::array();
   for (const LossRecord& record : r.loss_log) log.push_back({record.step, record.loss, record.lr});
   j["loss_log"] = log;
@@ -127,7 +147,7 @@ double final_loss(const RunResults& results) {
 
 bool is_run_file(const std::string& name) {
   static const char* const kNames[] = {"weights.csv", "bias.csv", "angles.csv", "interactions.csv", "interference.csv",
-                                       "loss.csv", "results.json", "timing.json"};
+                                       "loss.csv", "features.csv", "results.json", "timing.json"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
@@ -139,6 +159,7 @@ void write_run(const RunResults& results, const std::filesystem::path& dir) {
   write_file_atomically(dir / "interactions.csv", interactions_csv(geometry));
   write_file_atomically(dir / "interference.csv", interference_csv(geometry));
   write_file_atomically(dir / "loss.csv", loss_csv(results));
+  write_file_atomically(dir / "features.csv", features_csv(results, geometry));
   // A command line may hold a path that is not UTF-8 (Latin-1 file names are legal): its bytes are
   // recorded as U+FFFD rather than failing after training.
   write_file_atomically(dir / "results.json",
@@ -164,6 +185,10 @@ RunResults read_run(const std::filesystem::path& dir) {
     if (activation != "relu" && activation != "linear")
       throw InputError(fmt::format("field 'activation' is '{}' (expected linear or relu)", activation));
     t.activation = activation == "relu" ? Activation::relu : Activation::linear;
+    const std::string input = c.at("input");
+    if (input != "normal" && input != "uniform")
+      throw InputError(fmt::format("field 'input' is '{}' (expected normal or uniform)", input));
+    t.input = input == "uniform" ? InputDistribution::uniform : InputDistribution::normal;
     t.sparsity = field<double>(c, "sparsity", 0.0, 1.0);
     t.importance_decay = field<double>(c, "importance_decay", 0.0, 1.0);
     t.steps = field<long>(c, "steps", 1, 10'000'000);
@@ -193,6 +218,16 @@ RunResults read_run(const std::filesystem::path& dir) {
       for (int k = 0; k < t.hidden; ++k) r.model.weights(i, k) = weights.at(i).at(k);
     r.model.bias.resize(t.features);
     for (int i = 0; i < t.features; ++i) r.model.bias[i] = j.at("bias").at(i);
+    const auto& evaluation = j.at("evaluation");
+    r.evaluation.samples = field<std::uint64_t>(evaluation, "samples", 1, std::uint64_t{1} << 40);
+    r.evaluation.seed = field<std::uint64_t>(evaluation, "seed", 0, std::numeric_limits<std::uint64_t>::max());
+    r.evaluation.expected_loss = field<double>(evaluation, "expected_loss", 0.0, 1e300);
+    r.evaluation.expected_loss_error = field<double>(evaluation, "expected_loss_error", 0.0, 1e300);
+    r.evaluation.input_energy = field<double>(evaluation, "input_energy", 0.0, 1e300);
+    const auto explained = evaluation.at("explained_energy").get<std::vector<double>>();
+    if (explained.size() != static_cast<std::size_t>(t.features))
+      throw InputError(fmt::format("field 'explained_energy' does not have {} entries", t.features));
+    r.evaluation.explained_energy = Eigen::Map<const Eigen::VectorXd>(explained.data(), t.features);
     for (const auto& record : j.at("loss_log")) r.loss_log.push_back({record.at(0), record.at(1), record.at(2)});
     return r;
   } catch (const nlohmann::json::exception& error) {

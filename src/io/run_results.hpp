@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/feature_measures.hpp"
 #include "io/config.hpp"
 #include "model/toy_model.hpp"
 #include "train/trainer.hpp"
@@ -21,10 +22,11 @@ struct RunResults {
   ToyModel model;
   std::vector<LossRecord> loss_log;
   std::uint64_t draws_used = 0;
+  HeldOutEvaluation evaluation;  // the trained model on a held-out sample (what the claims read)
 };
 
-// Writes weights.csv, bias.csv, angles.csv, interactions.csv, interference.csv, loss.csv and
-// results.json into `dir` (a folder being filled; see replace_directory_atomically).
+// Writes weights.csv, bias.csv, angles.csv, interactions.csv, interference.csv, loss.csv,
+// features.csv (norm, dimensionality, superposition, explained energy) and results.json into `dir` (a folder being filled; see replace_directory_atomically).
 void write_run(const RunResults& results, const std::filesystem::path& dir);
 
 // Whether `name` is a file a run folder holds (those above, and timing.json).

@@ -127,11 +127,4 @@ std::string fill_template(const std::string& text, const std::string& template_n
   return Filler(text, template_name, resolver).run();
 }
 
-std::vector<std::string> chapter_runs(const std::string& text) {
-  std::vector<std::string> runs;
-  for (const Tag& tag : scan(text, "template"))
-    if (tag.words[0] == "chapter" && tag.words.size() == 2) runs.push_back(tag.words[1]);
-  return runs;
-}
-
 }  // namespace superpos

@@ -22,7 +22,4 @@ struct TemplateResolver {
 
 std::string fill_template(const std::string& text, const std::string& template_name, const TemplateResolver& resolver);
 
-// The runs that have a chapter of their own (`{{chapter RUN}}`) in the template, in order.
-std::vector<std::string> chapter_runs(const std::string& text);
-
 }  // namespace superpos

@@ -66,6 +66,7 @@ std::string describe_run(const RunResults& run) {
   const TrainSettings& t = run.config.train;
   std::string text = fmt::format("{} model at sparsity {}", t.activation == Activation::relu ? "ReLU" : "linear",
                                  t.sparsity);
+  if (t.input == InputDistribution::uniform) text += " with uniform inputs";
   if (t.features != 5 || t.hidden != 2)
     text += fmt::format(" ({} features, {} hidden dimensions)", t.features, t.hidden);
   return text;
@@ -87,44 +88,71 @@ std::string norms_list(const RunResults& run) {
 
 std::string lines_sentence(const ReportContext& c, const RunResults& run) {
   const Geometry g = analyse(run.model.weights);
-  const auto lines = lines_of_rows(run.model.weights, c.thresholds);
-  std::vector<int> unrepresented;
+  const std::vector<int> rows = directional_rows(run.model.weights, c.thresholds);
+  const auto lines = lines_of_rows(run.model.weights, rows, c.thresholds);
+  std::vector<int> too_short;
   for (Eigen::Index i = 0; i < g.norms.size(); ++i)
-    if (g.norms[i] < c.thresholds.represented_norm) unrepresented.push_back(static_cast<int>(i));
-  std::string out;
-  if (lines.empty()) {
-    out = fmt::format("No row of $W$ reaches norm {}.", c.thresholds.represented_norm);
-  } else {
-    std::vector<std::string> groups;
-    for (const auto& line : lines) {
-      if (line.size() == 1) {
-        groups.push_back(fmt::format("feature {} alone", line[0]));
-        continue;
-      }
-      double spread = 0.0;
-      for (int i : line) spread = std::max(spread, line_angle(g, line[0], i));
-      groups.push_back(fmt::format("{} (within {:.2f} degrees of one line)", features_text(line), spread));
+    if (std::find(rows.begin(), rows.end(), i) == rows.end()) too_short.push_back(static_cast<int>(i));
+  std::vector<std::string> groups;
+  for (const auto& line : lines) {
+    if (line.size() == 1) {
+      groups.push_back(fmt::format("feature {} alone", line[0]));
+      continue;
     }
-    out = fmt::format("The {} rows of norm at least {} lie on {} {} through the origin: {}.",
-                      g.norms.size() - static_cast<Eigen::Index>(unrepresented.size()), c.thresholds.represented_norm,
-                      lines.size(), lines.size() == 1 ? "line" : "lines", and_list(groups));
-    if (lines.size() >= 2) {
-      std::vector<std::string> between;
-      for (std::size_t a = 0; a < lines.size(); ++a)
-        for (std::size_t b = a + 1; b < lines.size(); ++b)
-          between.push_back(fmt::format("{:.2f}", line_angle(g, lines[a][0], lines[b][0])));
-      if (between.size() <= 10)
-        out += fmt::format(" The {} between the lines {} {} degrees.", between.size() == 1 ? "angle" : "angles",
-                           between.size() == 1 ? "is" : "are", and_list(between));
+    double spread = 0.0;
+    bool opposite = false;
+    for (int i : line) {
+      spread = std::max(spread, line_angle(g, line[0], i));
+      opposite = opposite || g.angles_degrees(line[0], i) > 90.0;
     }
+    groups.push_back(fmt::format("{} (within {:.2f} degrees of one line{})", features_text(line), spread,
+                                 opposite ? ", pointing opposite ways" : ""));
   }
-  if (!unrepresented.empty()) {
-    std::string who = features_text(unrepresented);
+  const bool all_alone = std::all_of(lines.begin(), lines.end(), [](const auto& line) { return line.size() == 1; });
+  std::string out = all_alone && lines.size() > 1
+                        ? fmt::format("Its {} rows with a direction each lie on a line of their own.", rows.size())
+                        : fmt::format("Its {} rows with a direction lie on {} {} through the origin: {}.", rows.size(),
+                                      lines.size(), lines.size() == 1 ? "line" : "lines", and_list(groups));
+  if (lines.size() >= 2) {
+    std::vector<std::string> between;
+    for (std::size_t a = 0; a < lines.size(); ++a)
+      for (std::size_t b = a + 1; b < lines.size(); ++b)
+        between.push_back(fmt::format("{:.2f}", line_angle(g, lines[a][0], lines[b][0])));
+    if (between.size() <= 10)
+      out += fmt::format(" The {} between the lines {} {} degrees.", between.size() == 1 ? "angle" : "angles",
+                         between.size() == 1 ? "is" : "are", and_list(between));
+  }
+  if (!too_short.empty()) {
+    std::string who = features_text(too_short);
     who[0] = 'F';
-    out += fmt::format(" {} {} (norm below {}).", who, unrepresented.size() == 1 ? "has a shorter row" : "have shorter rows",
-                       c.thresholds.represented_norm);
+    out += fmt::format(" {} {} too short to have a direction (under {} of the longest).", who,
+                       too_short.size() == 1 ? "has a row" : "have rows", c.thresholds.direction_norm_fraction);
   }
   return out;
+}
+
+std::string represented_sentence(const ReportContext& c, const RunResults& run) {
+  const Eigen::VectorXd recovered = recovered_fraction(run);
+  const std::vector<int> kept = represented(run, c.thresholds);
+  std::vector<int> dropped;
+  for (Eigen::Index i = 0; i < recovered.size(); ++i)
+    if (std::find(kept.begin(), kept.end(), i) == kept.end()) dropped.push_back(static_cast<int>(i));
+  const auto percents = [&](const std::vector<int>& rows) {
+    std::vector<std::string> parts;
+    for (int i : rows) parts.push_back(fmt::format("{:.0f}%", 100 * recovered[i]));
+    return and_list(parts);
+  };
+  const std::string best = achievable_energy(run) < 1.0 ? "of what a ReLU can give back, half the energy"
+                                                        : "of their energy";
+  std::string out;
+  if (kept.empty()) out = "On held-out data the model reconstructs none of its features";
+  else out = fmt::format("On held-out data the model reconstructs {} (recovering {} {})", features_text(kept),
+                         percents(kept), best);
+  if (!dropped.empty() && !kept.empty())
+    out += fmt::format("; of {} it recovers less than half ({})", features_text(dropped), percents(dropped));
+  else if (!dropped.empty())
+    out += fmt::format(" ({} recovered)", percents(dropped));
+  return out + ".";
 }
 
 std::string reproduction_summary(const ReportContext& c) {
@@ -150,7 +178,7 @@ std::string reproduction_summary(const ReportContext& c) {
 std::string generic_chapters(const ReportContext& c) {
   std::string out;
   for (const std::string& name : c.run_order) {
-    if (std::find(c.chapter_runs.begin(), c.chapter_runs.end(), name) != c.chapter_runs.end()) continue;
+    if (c.chaptered.contains(name)) continue;
     const RunResults& run = run_named(c, name);
     std::string d = describe_run(run);
     d[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(d[0])));
@@ -161,9 +189,9 @@ std::string generic_chapters(const ReportContext& c) {
     for (const char* figure_name : {"weights", "interactions", "bias", "interference", "loss"})
       out += figure(c, name, figure_name) + "\n\n";
     out += weights_table(run) + "\n" + angles_table(run) + "\n";
-    out += claims_table(c.claims, name) + "\n";
+    out += claims_table(c, name) + "\n";
     if (!run.config.comparison_claims.empty())
-      out += claims_table(c.claims, fmt::format("{} vs {}", run.config.compare_with, name)) + "\n";
+      out += claims_table(c, fmt::format("{} vs {}", run.config.compare_with, name)) + "\n";
   }
   return out;
 }

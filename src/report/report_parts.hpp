@@ -23,11 +23,13 @@ std::string angles_table(const RunResults& run);
 std::string parameters_table(const RunResults& run);
 std::string article_table(const ReportContext& c, const std::string& name);
 std::string reproduction_summary(const ReportContext& c);
-std::string claims_table(const std::vector<ClaimResult>& claims, const std::string& subject);
+std::string claims_table(const ReportContext& c, const std::string& subject);
 std::string figure(const ReportContext& c, const std::string& run, const std::string& name);
 // Which represented rows share a line through the origin, and the angles between the lines.
 std::string lines_sentence(const ReportContext& c, const RunResults& run);
 std::string norms_list(const RunResults& run);
+// Which features the model reconstructs on held-out data, with the share recovered.
+std::string represented_sentence(const ReportContext& c, const RunResults& run);
 
 std::string robustness_table(const ReportContext& c);
 std::string robustness_summary(const ReportContext& c);

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "analysis/feature_measures.hpp"
 #include "analysis/geometry.hpp"
 #include "io/sha256.hpp"
 #include "report/report_parts.hpp"
@@ -68,14 +69,20 @@ std::string weights_table(const RunResults& run) {
     header += fmt::format(" W[:, {}] |", k);
     rule += "---:|";
   }
-  std::string out = header + " norm | bias | interference |\n" + rule + "---:|---:|---:|\n";
+  std::string out = header + " norm | bias | interference | $D_i$ | recovered |\n" + rule + "---:|---:|---:|---:|---:|\n";
+  const FeatureMeasures m = feature_measures(run.model.weights);
+  const Eigen::VectorXd recovered = recovered_fraction(run);
   for (Eigen::Index i = 0; i < run.model.weights.rows(); ++i) {
     out += fmt::format("| {} | {:.3f} |", i, importance[i]);
     for (Eigen::Index k = 0; k < run.model.weights.cols(); ++k) out += fmt::format(" {:.4f} |", run.model.weights(i, k));
-    out += fmt::format(" {:.4f} | {:.4f} | {:.4f} |\n", g.norms[i], run.model.bias[i], g.interference[i]);
+    out += fmt::format(" {:.4f} | {:.4f} | {:.4f} | {:.3f} | {:.0f}% |\n", g.norms[i], run.model.bias[i],
+                       g.interference[i], m.dimensionality[i], 100 * recovered[i]);
   }
-  return out + fmt::format("\nTable: W, row norms, bias and interference of `{}` (final batch loss {:.4f}). {}\n",
-                           run.config.name, final_loss(run), provenance(run));
+  return out + fmt::format("\nTable: W, row norms, bias, interference, feature dimensionality $D_i$ and the share of "
+                           "each feature's reproducible energy recovered on {} held-out samples, for `{}` (expected "
+                           "loss {:.4f} ± {:.4f}; last training batch {:.4f}). {}\n",
+                           run.evaluation.samples, run.config.name, run.evaluation.expected_loss,
+                           run.evaluation.expected_loss_error, final_loss(run), provenance(run));
 }
 
 std::string angles_table(const RunResults& run) {
@@ -138,16 +145,26 @@ std::string article_table(const ReportContext& c, const std::string& name) {
   return out;
 }
 
-std::string claims_table(const std::vector<ClaimResult>& claims, const std::string& subject) {
-  std::string out = "| claim | verdict | measured | threshold | article section |\n|---|---|---|---|---|\n";
+std::string claims_table(const ReportContext& c, const std::string& subject) {
+  const bool seeds = !c.seed_sets.empty();
+  std::string out = fmt::format("| claim | verdict |{} measured | threshold | what the article says |\n|---|---|{}---|---|---|\n",
+                                seeds ? " seeds |" : "", seeds ? "---:|" : "");
   int rows = 0;
-  for (const ClaimResult& claim : claims) {
+  for (const ClaimResult& claim : c.claims) {
     if (subject != "all" && claim.subject != subject) continue;
-    out += fmt::format("| {} (`{}`) | {} | {} | {} | {} |\n", cell(claim.statement), claim.id, badge(claim),
-                       cell(claim.measured), cell(claim.threshold), cell(claim.section));
+    const std::string article = claim.from_article
+                                    ? fmt::format("“{}” ({})", cell(claim.article_says), cell(claim.section))
+                                    : std::string("— (a check of ours)");
+    out += fmt::format("| {}{} (`{}`) | {} |{} {} | {} | {} |\n", claim.from_article ? "" : "**Ours:** ",
+                       cell(claim.statement), claim.id, badge(claim),
+                       seeds ? fmt::format(" {} |", robust_count(c, claim.id)) : "", cell(claim.measured),
+                       cell(claim.threshold), article);
     ++rows;
   }
   if (rows == 0) return fmt::format("*No claims are declared for {}.*\n", subject);
+  if (seeds)
+    out += fmt::format("\nTable: Claims on {}; “seeds” counts the {} robustness seeds on which each holds.\n",
+                       subject == "all" ? "every run" : "`" + subject + "`", c.seed_sets.size());
   return out;
 }
 

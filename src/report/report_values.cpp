@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "analysis/feature_measures.hpp"
 #include "analysis/geometry.hpp"
 #include "io/sha256.hpp"
 #include "report/report_parts.hpp"
@@ -18,7 +19,7 @@ using namespace report_parts;
 constexpr const char* kVerbs[] = {"num",   "table",     "figure",     "claims",   "claim",    "measured",
                                   "robustness", "robust", "seed_gallery", "robustness_summary", "seeds",
                                   "provenance", "report_hash", "benchmark", "config", "describe", "lines",
-                                  "norms", "reproduction", "generic_chapters"};
+                                  "norms", "reproduction", "generic_chapters", "represented"};
 
 int index_arg(const std::vector<std::string>& words, std::size_t at, long limit) {
   if (words.size() <= at) throw std::runtime_error("missing feature index");
@@ -44,14 +45,21 @@ std::string number(const ReportContext& c, const std::vector<std::string>& w) {
   if (what == "angle") return fmt::format("{:.2f}", g.angles_degrees(index_arg(w, 3, n), index_arg(w, 4, n)));
   if (what == "interaction") return fmt::format("{:.3f}", g.interactions(index_arg(w, 3, n), index_arg(w, 4, n)));
   if (what == "loss") return fmt::format("{:.4f}", final_loss(run));
+  if (what == "expected_loss") return fmt::format("{:.3f}", run.evaluation.expected_loss);
+  if (what == "relative_loss") return fmt::format("{:.3f}", run.evaluation.expected_loss / run.evaluation.input_energy);
+  if (what == "dimensionality")
+    return fmt::format("{:.2f}", feature_measures(run.model.weights).dimensionality[index_arg(w, 3, n)]);
+  if (what == "recovered") return fmt::format("{:.0f}%", 100 * recovered_fraction(run)[index_arg(w, 3, n)]);
+  if (what == "represented_count") return fmt::format("{}", represented(run, c.thresholds).size());
   if (what == "article_diff") return fmt::format("{:.1e}", max_difference_from_article(c, w[1]));
   throw std::runtime_error(
-      fmt::format("unknown quantity '{}' (expected norm, bias, interference, angle, interaction, loss, article_diff)", what));
+      fmt::format("unknown quantity '{}' (expected norm, bias, interference, angle, interaction, loss, expected_loss, "
+                  "relative_loss, dimensionality, recovered, represented_count, article_diff)", what));
 }
 
 // The training keys a printed tensor's configuration fixes; title, log_every and the claims do
 // not change the weights.
-constexpr const char* kTrainingKeys[] = {"features", "hidden", "activation", "sparsity", "importance_decay", "steps",
+constexpr const char* kTrainingKeys[] = {"features", "hidden", "activation", "input", "sparsity", "importance_decay", "steps",
                                          "batch", "lr", "weight_decay", "seed", "stream_offset"};
 
 std::string json_value_text(const nlohmann::json& value) {
@@ -110,7 +118,12 @@ bool resolve_condition(const ReportContext& c, const std::vector<std::string>& w
   if (test == "fails") return claim_with_id(c.claims, arg()).verdict == Verdict::fails;
   if (test == "evaluated") return claim_with_id(c.claims, arg()).verdict != Verdict::not_evaluated;
   if (test == "comparable") return article_differences(c, arg()).empty();
-  if (test == "chapter") return c.runs.contains(arg());
+  if (test == "chapter") {
+    if (w.size() < 2) throw std::runtime_error("'chapter' needs at least one run name");
+    const bool present = std::all_of(w.begin() + 1, w.end(), [&](const std::string& name) { return c.runs.contains(name); });
+    if (present) c.chaptered.insert(w.begin() + 1, w.end());
+    return present;
+  }
   if (test == "run") {
     if (w.size() < 2) throw std::runtime_error("'run' needs at least one run name");
     return std::all_of(w.begin() + 1, w.end(), [&](const std::string& name) { return c.runs.contains(name); });
@@ -140,7 +153,7 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
   if (verb == "claims") {  // the subject may be several words: "relu_05 vs relu_09"
     std::string subject = arg(1);
     for (std::size_t k = 2; k < w.size(); ++k) subject += " " + w[k];
-    return claims_table(c.claims, subject);
+    return claims_table(c, subject);
   }
   if (verb == "claim") return badge(claim_with_id(c.claims, arg(1)));
   if (verb == "measured") return claim_with_id(c.claims, arg(1)).measured;
@@ -160,6 +173,7 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
   if (verb == "describe") return describe_run(run_named(c, arg(1)));
   if (verb == "lines") return lines_sentence(c, run_named(c, arg(1)));
   if (verb == "norms") return norms_list(run_named(c, arg(1)));
+  if (verb == "represented") return represented_sentence(c, run_named(c, arg(1)));
   if (verb == "reproduction") return reproduction_summary(c);
   if (verb == "generic_chapters") return generic_chapters(c);
   throw std::logic_error(fmt::format("verb '{}' is listed but not handled", verb));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -27,7 +28,9 @@ struct ReportContext {
   std::vector<SeedSet> seed_sets;          // robustness runs
   Thresholds thresholds;
   nlohmann::json article_printed;          // report/article_printed.json
-  std::vector<std::string> chapter_runs;   // runs with a chapter of their own in the template
+  // Runs whose chapter the template has rendered so far ({{chapter RUN...}} blocks taken);
+  // {{generic_chapters}} writes one for each of the others.
+  mutable std::set<std::string> chaptered;
   std::string figures_dir;                 // figures of the runs: DIR/RUN/NAME.{svg,pdf}
   std::string seed_figures_dir;            // weights figures of the seed runs: DIR/LABEL/RUN/weights.*
   std::string report_hash;                 // SHA-256 of the renderer's sources
@@ -38,7 +41,7 @@ struct ReportContext {
 std::string resolve_placeholder(const ReportContext& context, const std::vector<std::string>& words);
 
 // Whether `{{if WORDS}}` keeps its first branch: `holds|fails|evaluated CLAIM`, `run RUN...`,
-// `comparable RUN`, or `chapter RUN` (a run that is in the report).
+// `comparable RUN`, or `chapter RUN...` (every run named is in the report; they count as chaptered).
 bool resolve_condition(const ReportContext& context, const std::vector<std::string>& words);
 
 // Throws when words[0] is not a verb resolve_placeholder knows.

@@ -40,23 +40,25 @@ void mask_and_transpose(float* normals, const float* uniforms, float threshold, 
 
 }  // namespace
 
-void draw_batch(TorchGenerator& generator, double sparsity, Batch& inputs, BatchScratch& scratch) {
+void draw_batch(TorchGenerator& generator, double sparsity, Batch& inputs, BatchScratch& scratch,
+                InputDistribution distribution) {
   const auto batch = static_cast<std::size_t>(inputs.rows());
   const auto features = static_cast<std::size_t>(inputs.cols());
   const std::size_t count = batch * features;
   scratch.normals.resize(count);
   scratch.uniforms.resize(count);
   // torch fills both (batch, features) tensors row by row: sample b's feature i is draw b*N + i.
-  generator.fill_normal(scratch.normals);
+  if (distribution == InputDistribution::uniform) generator.fill_uniform(scratch.normals);
+  else generator.fill_normal(scratch.normals);
   generator.fill_uniform(scratch.uniforms);
   // torch compares a float tensor with a Python float in float32: the threshold is rounded first.
   const auto threshold = static_cast<float>(sparsity);
   mask_and_transpose(scratch.normals.data(), scratch.uniforms.data(), threshold, batch, features, inputs.data());
 }
 
-std::uint64_t batch_draws(long batch, long features) {
+std::uint64_t batch_draws(long batch, long features, InputDistribution distribution) {
   const auto count = static_cast<std::uint64_t>(batch) * static_cast<std::uint64_t>(features);
-  return normal_draws(count) + count;
+  return (distribution == InputDistribution::uniform ? count : normal_draws(count)) + count;
 }
 
 }  // namespace superpos

@@ -1,5 +1,6 @@
 // Draws one training batch exactly as the article's loop does:
 //   inputs = torch.randn(batch, features); mask = torch.rand((batch, features)) > sparsity
+// or, with uniform inputs, torch.rand(batch, features) in place of torch.randn.
 #pragma once
 
 #include <cstdint>
@@ -17,10 +18,15 @@ struct BatchScratch {
   simd::AlignedVector<float> uniforms;
 };
 
-// Fills `inputs` (already batch x features) from the generator.
-void draw_batch(TorchGenerator& generator, double sparsity, Batch& inputs, BatchScratch& scratch);
+// The distribution of a feature's value when present: the article's torch.randn, or torch.rand
+// (uniform on [0, 1)) as Elhage et al. use.
+enum class InputDistribution { normal, uniform };
+
+// Fills `inputs` (already batch x features) from the generator: the values, then the mask.
+void draw_batch(TorchGenerator& generator, double sparsity, Batch& inputs, BatchScratch& scratch,
+                InputDistribution distribution = InputDistribution::normal);
 
 // 32-bit draws one batch consumes.
-std::uint64_t batch_draws(long batch, long features);
+std::uint64_t batch_draws(long batch, long features, InputDistribution distribution = InputDistribution::normal);
 
 }  // namespace superpos

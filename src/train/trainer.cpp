@@ -30,7 +30,7 @@ Weights xavier_normal(int features, int hidden, TorchGenerator& generator) {
 
 std::uint64_t run_draws(const TrainSettings& settings) {
   const auto init = normal_draws(static_cast<std::uint64_t>(settings.features) * settings.hidden);
-  return init + static_cast<std::uint64_t>(settings.steps) * batch_draws(settings.batch, settings.features);
+  return init + static_cast<std::uint64_t>(settings.steps) * batch_draws(settings.batch, settings.features, settings.input);
 }
 
 namespace {
@@ -66,7 +66,7 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
   double last_finite_loss = std::nan("");
   const auto loop_started = std::chrono::steady_clock::now();
   for (long step = 0; step < settings.steps; ++step) {
-    draw_batch(generator, settings.sparsity, inputs, scratch);
+    draw_batch(generator, settings.sparsity, inputs, scratch, settings.input);
     loss_and_gradients(model, inputs, importance, workspace, gradients);
     if (!std::isfinite(gradients.loss)) throw DivergenceError(step, last_finite_loss);
     last_finite_loss = gradients.loss;

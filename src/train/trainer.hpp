@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/toy_model.hpp"
+#include "train/batch_sampler.hpp"
 
 namespace superpos {
 
@@ -16,6 +17,7 @@ struct TrainSettings {
   int features = 5;
   int hidden = 2;
   Activation activation = Activation::linear;
+  InputDistribution input = InputDistribution::normal;
   double sparsity = 0.0;
   double importance_decay = 0.9;
   long steps = 10000;

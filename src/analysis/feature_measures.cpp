@@ -1,0 +1,76 @@
+#include "analysis/feature_measures.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "random/torch_generator.hpp"
+#include "train/batch_sampler.hpp"
+
+namespace superpos {
+
+FeatureMeasures feature_measures(const Weights& weights) {
+  const Eigen::MatrixXd w = weights.cast<double>();
+  const Eigen::MatrixXd dots = w * w.transpose();
+  const Eigen::Index n = w.rows();
+  FeatureMeasures m;
+  m.dimensionality = Eigen::VectorXd::Zero(n);
+  m.superposition = Eigen::VectorXd::Zero(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double squared_norm = dots(i, i);
+    if (squared_norm <= 0.0) continue;
+    // (Ŵ_i · W_j)^2 = (W_i · W_j)^2 / ||W_i||^2
+    const double along = dots.row(i).squaredNorm() / squared_norm;
+    m.dimensionality[i] = squared_norm / along;
+    m.superposition[i] = along - squared_norm;
+  }
+  return m;
+}
+
+std::uint64_t held_out_samples(const TrainSettings& settings) {
+  const auto work = static_cast<std::uint64_t>(settings.features) * static_cast<std::uint64_t>(settings.hidden);
+  return std::clamp<std::uint64_t>((std::uint64_t{1} << 26) / std::max<std::uint64_t>(work, 1), std::uint64_t{1} << 14,
+                                   std::uint64_t{1} << 20);
+}
+
+HeldOutEvaluation evaluate_held_out(const ToyModel& model, const TrainSettings& settings, std::uint64_t samples,
+                                    std::uint64_t seed) {
+  const Eigen::Index n = model.weights.rows();
+  const Eigen::VectorXd importance = feature_importance(static_cast<int>(n), settings.importance_decay).cast<double>();
+  TorchGenerator generator(seed);
+  BatchScratch scratch;
+  constexpr std::uint64_t kChunk = 8192;
+  Eigen::VectorXd energy = Eigen::VectorXd::Zero(n), error = Eigen::VectorXd::Zero(n);
+  double loss_sum = 0.0, loss_squares = 0.0, input_energy = 0.0;
+  for (std::uint64_t done = 0; done < samples; done += kChunk) {
+    const auto rows = static_cast<Eigen::Index>(std::min(kChunk, samples - done));
+    Batch inputs(rows, n);
+    draw_batch(generator, settings.sparsity, inputs, scratch, settings.input);
+    const Batch outputs = reconstruct(model, inputs);
+    for (Eigen::Index b = 0; b < rows; ++b) {
+      double loss = 0.0, weighted_energy = 0.0;
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const double x = inputs(b, i), residual = static_cast<double>(outputs(b, i)) - x;
+        energy[i] += x * x;
+        error[i] += residual * residual;
+        loss += importance[i] * residual * residual;
+        weighted_energy += importance[i] * x * x;
+      }
+      loss_sum += loss;
+      loss_squares += loss * loss;
+      input_energy += weighted_energy;
+    }
+  }
+  HeldOutEvaluation e;
+  e.samples = samples;
+  e.seed = seed;
+  const auto count = static_cast<double>(samples);
+  e.expected_loss = loss_sum / count;
+  const double variance = std::max(0.0, (loss_squares - count * e.expected_loss * e.expected_loss) / (count - 1.0));
+  e.expected_loss_error = std::sqrt(variance / count);
+  e.input_energy = input_energy / count;
+  e.explained_energy = Eigen::VectorXd::Zero(n);
+  for (Eigen::Index i = 0; i < n; ++i) e.explained_energy[i] = energy[i] > 0 ? 1.0 - error[i] / energy[i] : 0.0;
+  return e;
+}
+
+}  // namespace superpos
