@@ -36,6 +36,9 @@ std::string robustness_summary(const ReportContext& c);
 std::string robust_count(const ReportContext& c, const std::string& id);
 std::string seed_gallery(const ReportContext& c);
 
+// The notebook's untrained sanity-check tensors, redrawn from seed 42.
+std::string notebook_sanity(const ReportContext& c);
+
 // A chapter for each run the template gives none: parameters, figures, tables, its claims.
 std::string generic_chapters(const ReportContext& c);
 

@@ -19,7 +19,7 @@ using namespace report_parts;
 constexpr const char* kVerbs[] = {"num",   "table",     "figure",     "claims",   "claim",    "measured",
                                   "robustness", "robust", "seed_gallery", "robustness_summary", "seeds",
                                   "provenance", "report_hash", "benchmark", "config", "describe", "lines",
-                                  "norms", "reproduction", "generic_chapters", "represented"};
+                                  "norms", "reproduction", "generic_chapters", "represented", "notebook_sanity"};
 
 int index_arg(const std::vector<std::string>& words, std::size_t at, long limit) {
   if (words.size() <= at) throw std::runtime_error("missing feature index");
@@ -176,6 +176,7 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
   if (verb == "represented") return represented_sentence(c, run_named(c, arg(1)));
   if (verb == "reproduction") return reproduction_summary(c);
   if (verb == "generic_chapters") return generic_chapters(c);
+  if (verb == "notebook_sanity") return notebook_sanity(c);
   throw std::logic_error(fmt::format("verb '{}' is listed but not handled", verb));
 }
 
