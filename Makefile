@@ -68,7 +68,7 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report report-files packages test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
+.PHONY: report report-files packages publish test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
 
 # One build of an output tree at a time: a second `make report` on the same OUT waits for the first
 # (flock on OUT/.build.lock) instead of racing it for the same files.
@@ -104,7 +104,7 @@ fi
 endef
 
 # Goals that typeset the report need both package sets; they get them from one stamp, one apt-get.
-REPORT_GOALS := report report-files test-interrupts publish packages
+REPORT_GOALS := report report-files test test-interrupts publish packages
 # When the goal typesets, the build step installs both sets too, so whichever stamp runs first makes
 # the one apt-get call and the other finds nothing missing.
 ifneq ($(filter $(REPORT_GOALS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),report)),)
@@ -183,7 +183,7 @@ $(OUT)/report/report.md: $(REPORT_DIR)/report.md $(REPORT_DIR)/thresholds.ini $(
 	  --seed-count $(SEEDS) --seed-runs $(OUT)/seeds --seed-figures $(OUT)/seed-figures \
 	  --thresholds $(REPORT_DIR)/thresholds.ini --article $(REPORT_DIR)/article_printed.json \
 	  $(if $(BENCH_TABLE),--bench $(BENCH_TABLE)) \
-	  --claims-json $(OUT)/report/claims.json --out $@
+	  --claims-json $(OUT)/report/claims.json --manifest $(OUT)/report/manifest.json --out $@
 
 # Temporaries carry the recipe shell's PID, so two builds never share one; those of killed builds
 # (their process gone, or a zombie) are removed by the next build.
@@ -194,21 +194,42 @@ endef
 
 PANDOC := pandoc --from markdown --standalone --toc --number-sections --citeproc \
   --bibliography $(REPORT_DIR)/references.bib --metadata link-citations=true
+PANDOC_HTML := $(PANDOC) --to html5 --template templates/report.html --css templates/report.css --self-contained \
+  --mathml --default-image-extension=svg
+PANDOC_PDF := $(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header templates/report-header.tex \
+  -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true --default-image-extension=pdf
 
 $(OUT)/report/report.html: $(OUT)/report/report.md templates/report.html templates/report.css \
     $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
 	@$(call remove_dead_temporaries,$(@D)/.report.html.tmp.)
-	$(PANDOC) --to html5 --template templates/report.html --css templates/report.css --self-contained \
-	  --mathml --default-image-extension=svg -o $(@D)/.report.html.tmp.$$$$ $< && \
+	$(PANDOC_HTML) -o $(@D)/.report.html.tmp.$$$$ $< && \
 	  mv -f $(@D)/.report.html.tmp.$$$$ $@ || { rm -f $(@D)/.report.html.tmp.$$$$; exit 1; }
 
 $(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex $(REPORT_DIR)/references.bib \
     $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
 	@$(call remove_dead_temporaries,$(@D)/.report.tmp.)
-	$(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header templates/report-header.tex \
-	  -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true \
-	  --default-image-extension=pdf -o $(@D)/.report.tmp.$$$$.pdf $< && \
+	$(PANDOC_PDF) -o $(@D)/.report.tmp.$$$$.pdf $< && \
 	  mv -f $(@D)/.report.tmp.$$$$.pdf $@ || { rm -f $(@D)/.report.tmp.$$$$.pdf; exit 1; }
+
+# ---- publishing ----------------------------------------------------------------------------------
+# `make publish` adds the report to PUBLISH_DIR as a new version (publish/site.hpp): built first (a
+# failed build publishes nothing), opened by what changed since the latest published version, and
+# skipped when its content is unchanged. One publish at a time per folder (flock).
+PUBLISH_DIR ?= public
+PUBLISH := $(OUT)/publish
+
+publish:
+	@$(MAKE) --no-print-directory report
+	@rm -rf $(PUBLISH) && mkdir -p $(PUBLISH) $(PUBLISH_DIR)
+	@if [ -e $(PUBLISH_DIR)/latest/meta.json ]; then \
+	  $(BIN) diff $(PUBLISH_DIR)/latest $(OUT) --markdown $(PUBLISH)/changes.md --figures $(PUBLISH)/figures || [ $$? -eq 1 ]; \
+	else : > $(PUBLISH)/changes.md; fi
+	@$(PANDOC_HTML) -o $(PUBLISH)/report.html $(PUBLISH)/changes.md $(OUT)/report/report.md
+	@$(PANDOC_PDF) -o $(PUBLISH)/report.pdf $(PUBLISH)/changes.md $(OUT)/report/report.md
+	@flock $(PUBLISH_DIR)/.publish.lock $(BIN) publish --site $(PUBLISH_DIR) --build $(OUT) \
+	  --html $(PUBLISH)/report.html --pdf $(PUBLISH)/report.pdf --changes $(PUBLISH)/changes.md \
+	  --commit "$$(git rev-parse --short=12 HEAD 2>/dev/null || echo none)" \
+	  $$(git status --porcelain 2>/dev/null | grep -q . && echo --dirty)
 
 # ---- checks ---------------------------------------------------------------------------------------
 test: $(BUILD)/CMakeCache.txt

@@ -26,5 +26,7 @@ int render_command(const std::vector<std::string>& args);
 int draws_command(const std::vector<std::string>& args);
 int hash_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
+int diff_command(const std::vector<std::string>& args);
+int publish_command(const std::vector<std::string>& args);
 
 }  // namespace superpos::cli

@@ -23,6 +23,8 @@ constexpr const char* kUsage =
     "  draws   --config FILE                             32-bit draws a run takes (for stream_offset)\n"
     "  hash    trainer|plot|report                       SHA-256 of that stage's sources\n"
     "  bench   --config FILE... --out DIR                time training against PyTorch (make bench)\n"
+    "  diff    OLD NEW                                   what changed between two report versions\n"
+    "  publish --site DIR --build OUT ...                add the report to a site as a new version\n"
     "\n"
     "`superpos COMMAND --help` describes each command.\n";
 
@@ -44,7 +46,9 @@ int main(int argc, char** argv) {
     if (command == "draws") return cli::draws_command(args);
     if (command == "hash") return cli::hash_command(args);
     if (command == "bench") return cli::bench_command(args);
-    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, claims, render, draws, hash or bench)\n", command);
+    if (command == "diff") return cli::diff_command(args);
+    if (command == "publish") return cli::publish_command(args);
+    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, claims, render, draws, hash, bench, diff or publish)\n", command);
     return cli::kExitBadInput;
   } catch (const InputError& error) {
     fmt::print(stderr, "superpos: {}\n", error.what());

@@ -86,6 +86,7 @@ int render_command(const std::vector<std::string>& args) {
       "thresholds", po::value<std::string>()->default_value("report/thresholds.ini"), "claim thresholds")(
       "article", po::value<std::string>()->default_value("report/article_printed.json"), "the article's tensors")(
       "claims-json", po::value<std::string>(), "also write the verdicts as JSON")(
+      "manifest", po::value<std::string>(), "also write the report's runs and code hashes as JSON")(
       "bench", po::value<std::string>(), "make bench's table (bench.md) for the appendix")(
       "out", po::value<std::string>()->required(), "Markdown to write");
   po::variables_map vm;
@@ -151,6 +152,14 @@ int render_command(const std::vector<std::string>& args) {
                       {"measured", c.measured}, {"threshold", c.threshold},
                       {"seeds_holding", resolve_placeholder(context, {"robust", c.id})}});
     write_file_atomically(vm["claims-json"].as<std::string>(), json.dump(1) + "\n");
+  }
+  if (vm.count("manifest")) {
+    const nlohmann::ordered_json manifest = {
+        {"configs", context.run_order},
+        {"seeds", seed_count},
+        {"code", {{"trainer", std::string(source_hash_trainer())}, {"plot", std::string(source_hash_plot())},
+                  {"report", std::string(source_hash_report())}}}};
+    write_file_atomically(vm["manifest"].as<std::string>(), manifest.dump(1) + "\n");
   }
   write_file_atomically(vm["out"].as<std::string>(), filled);
   return kExitOk;

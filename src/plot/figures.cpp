@@ -251,6 +251,39 @@ void draw_loss(Gnuplot& gp, const RunResults& run) {
 
 }  // namespace
 
+void plot_weights_change(const RunResults& before, const RunResults& after, const std::filesystem::path& out_dir) {
+  const auto draw = [&](Gnuplot& gp) {
+    const Weights &a = before.model.weights, &b = after.model.weights;
+    const double reach = std::max({1.2, 1.15 * a.cast<double>().rowwise().norm().maxCoeff(),
+                                   1.15 * b.cast<double>().rowwise().norm().maxCoeff()});
+    gp << "set size ratio -1\nset grid lc rgb '#dddddd'\n";
+    gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
+    gp << "set xlabel 'hidden dim 0'\nset ylabel 'hidden dim 1'\nset key outside right center font ',10'\n";
+    gp << "set title 'rows of W: previous version (hollow) and this one (filled)'\n";
+    const Eigen::Index rows = std::max(a.rows(), b.rows());
+    std::string plot = "plot ";
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const std::string colour = feature_colour(static_cast<int>(i));
+      plot += fmt::format("'-' with points pt 6 ps 2 lc rgb '{0}' notitle, '-' with points pt 7 ps 2 lc rgb '{0}' "
+                          "title 'f{1}', '-' with vectors head filled lc rgb '{0}' notitle{2}",
+                          colour, i, i + 1 < rows ? ", " : "\n");
+    }
+    gp << plot;
+    auto point = [](const Weights& w, Eigen::Index i) -> std::vector<double> {
+      if (i >= w.rows()) return {0.0, 0.0};
+      return {w(i, 0), w.cols() > 1 ? w(i, 1) : 0.0};
+    };
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const auto p = point(a, i), q = point(b, i);
+      gp.send1d(Rows{p});
+      gp.send1d(Rows{q});
+      gp.send1d(Rows{{p[0], p[1], q[0] - p[0], q[1] - p[1]}});
+    }
+  };
+  draw_figure(out_dir / "weights-change.svg", Format::svg, {6.4, 4.4}, draw);
+  draw_figure(out_dir / "weights-change.pdf", Format::pdf, {6.4, 4.4}, draw);
+}
+
 const std::vector<std::string>& figure_names() {
   static const std::vector<std::string> names = {"weights", "interactions", "bias", "interference", "loss"};
   return names;

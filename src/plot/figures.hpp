@@ -22,4 +22,9 @@ std::string feature_colour(int feature);
 void plot_run_figures(const RunResults& run, const std::filesystem::path& out_dir,
                       const std::vector<std::string>& only = {});
 
+// The rows of W of two versions of one run in one plane (the first two hidden dimensions):
+// `before` hollow, `after` filled, an arrow from each old row to its new place. Writes
+// weights-change.svg and weights-change.pdf into `out_dir`.
+void plot_weights_change(const RunResults& before, const RunResults& after, const std::filesystem::path& out_dir);
+
 }  // namespace superpos
