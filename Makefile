@@ -20,6 +20,16 @@ STAMPS := $(BUILD)/stamps
 OUT ?= $(BUILD)
 HASHES := $(OUT)/stamps
 CMAKE_FLAGS ?=
+# V=1 shows every command; by default a step prints one numbered line (see `report` below).
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+# step: the console line of one step. Run by `make report`, it is numbered from a counter file
+# (flock: steps run in parallel) and logged for the summary; 'superpos-step' marks it for the dry
+# run that counts the steps.
+STEP_TOTAL ?= ?
+STEP_COUNTER ?=
+step = @: superpos-step; $(if $(STEP_COUNTER),n=$$(flock $(STEP_COUNTER).lock sh -c 'n=$$(( $$(cat $(STEP_COUNTER) 2>/dev/null || echo 0) + 1 )); echo $$n > $(STEP_COUNTER); echo "$(1)" >> $(STEP_COUNTER).log; echo $$n'),n=-); \
+  printf '[%4s/%s] %s\n' "$$n" "$(STEP_TOTAL)" "$(1)"
 # Fixed timestamps, so two builds of the same inputs give byte-identical HTML and PDF.
 export SOURCE_DATE_EPOCH ?= 1732924800
 export FORCE_SOURCE_DATE := 1
@@ -68,16 +78,44 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report report-files packages publish test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
+.PHONY: report report-files compile-stage help packages publish test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
 
 # One build of an output tree at a time: a second `make report` on the same OUT waits for the first
 # (flock on OUT/.build.lock) instead of racing it for the same files.
+#
+# The console shows one numbered line per step ("[  12/172] train relu_09 seed 3") and a summary;
+# `make report V=1` shows the full commands. The total comes from a dry run (make -n) once the
+# program is compiled, so it counts exactly the steps this build will run.
 report:
 	@mkdir -p $(OUT) && exec 8>>$(OUT)/.build.lock && { flock -n 8 || { \
 	  echo "superpos: another build of $(OUT) is running; waiting for it to finish" >&2; flock 8; }; } && \
-	  $(MAKE) --no-print-directory report-files
+	  $(MAKE) --no-print-directory compile-stage && \
+	  total=$$($(MAKE) --no-print-directory -n report-files SKIP_COMPILE=1 | grep -c 'superpos-step') ; \
+	  rm -f $(OUT)/.steps $(OUT)/.steps.log && \
+	  $(MAKE) --no-print-directory report-files SKIP_COMPILE=1 STEP_TOTAL=$$total STEP_COUNTER=$(OUT)/.steps && \
+	  runs=$(words $(CONFIG_NAMES) $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES))); \
+	  trained=$$(grep -c '^train' $(OUT)/.steps.log 2>/dev/null); trained=$${trained:-0}; \
+	  echo "superpos: report in $(OUT)/report/report.html and report.pdf; $$runs runs: $$trained trained, $$((runs - trained)) reused" && \
+	  echo "superpos: $$(cat $(OUT)/report/summary.txt)"
+
+compile-stage: $(HASHES)/trainer.hash $(HASHES)/plot.hash $(HASHES)/report.hash
 
 report-files: $(OUT)/report/report.html $(OUT)/report/report.pdf
+
+help:
+	@echo 'superpos: make TARGET [VARIABLE=value ...]'
+	@echo '  report            train, plot, render and typeset build/report/report.{html,pdf} (the default)'
+	@echo '  test              build and run the unit tests, the what-if suite and the publish test'
+	@echo '  publish           add the report to PUBLISH_DIR (default public/) as a new version'
+	@echo '  check             print the claims table for the article runs and every seed'
+	@echo '  bench             time training against PyTorch and the random-number floor'
+	@echo '  crosscheck        compare superpos with the article'"'"'s PyTorch code (needs python3-torch)'
+	@echo '  test-sanitize     the unit tests under AddressSanitizer and UBSan'
+	@echo '  test-interrupts   interrupt make report 20 times and compare with a clean build'
+	@echo '  packages          install the Debian packages make report needs'
+	@echo '  clean             remove build/'
+	@echo 'variables: SEEDS=16 (robustness seeds), V=1 (show commands), OUT=build, REPORT_DIR=report,'
+	@echo '  PUBLISH_DIR=public'
 
 # ---- packages: installed when root, otherwise the exact command is printed ------------------------
 # One apt-get at a time: under -j the build and report package steps would otherwise race for the
@@ -133,14 +171,20 @@ $(BUILD)/CMakeCache.txt: | $(PACKAGES_STAMP)
 # cmake decides whether anything needs compiling; the binary's timestamp only moves when it relinks.
 # A compile error fails this recipe (pipefail; the filter only hides progress lines), so no later
 # step runs on the old binary. No '+': under `make -n` or `make -q` nothing is compiled.
+ifeq ($(SKIP_COMPILE),)
 $(BIN): FORCE $(BUILD)/CMakeCache.txt
 	@set -o pipefail; MAKEFLAGS= cmake --build $(BUILD) --target superpos --parallel $(NPROC) 2>&1 | \
 	  { grep -Ev '^\[|Built target|Consolidate|Entering directory|Leaving directory' || true; }
 	@test -x $@
+else
+# Within `make report`, after compile-stage: the binary and the stage hashes are current.
+$(BIN):
+	@test -x $@
+endif
 
 # Each stage depends on the hash of its own sources, rewritten only when it changes, so editing
 # plotting code re-plots without retraining, and editing the renderer only re-renders.
-$(HASHES)/%.hash: $(BIN)
+$(HASHES)/%.hash: $(if $(SKIP_COMPILE),,$(BIN))
 	@mkdir -p $(@D) && $(BIN) hash $* > $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
 
 # Stamps are kept between runs: they are what tells make a stage's code is unchanged.
@@ -148,22 +192,26 @@ $(HASHES)/%.hash: $(BIN)
 
 # ---- training -------------------------------------------------------------------------------------
 $(addprefix $(OUT)/runs/%/,$(RUN_FILES)): $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
-	$(BIN) train --config $< --out $(@D) --quiet
+	$(call step,train $*)
+	$(Q)$(BIN) train --config $< --out $(@D) --quiet
 
 # $(1): seed, $(2): folder of seed sets (the report's, or make bench's scratch copy).
 define seed_rule
 $(addprefix $(2)/s$(1)/%/,$(RUN_FILES)): $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
-	$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
+	$$(call step,train $$* seed $(1))
+	$$(Q)$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
 endef
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(OUT)/seeds)))
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BENCH)/seeds)))
 
 # ---- figures --------------------------------------------------------------------------------------
 $(addprefix $(OUT)/figures/%/,$(FIGURE_FILES)): $(OUT)/runs/%/results.json $(HASHES)/plot.hash
-	$(BIN) plot --run $(<D) --out $(@D)
+	$(call step,plot $*)
+	$(Q)$(BIN) plot --run $(<D) --out $(@D)
 
 $(addprefix $(OUT)/seed-figures/%/,$(SEED_FIGURE_FILES)): $(OUT)/seeds/%/results.json $(HASHES)/plot.hash
-	$(BIN) plot --run $(<D) --out $(@D) --only weights
+	$(call step,plot $(notdir $*) seed $(patsubst s%/,%,$(dir $*)) weights)
+	$(Q)$(BIN) plot --run $(<D) --out $(@D) --only weights
 
 # ---- the report -----------------------------------------------------------------------------------
 # The list of runs this report is made of (configurations and seed count), rewritten only when it
@@ -178,12 +226,14 @@ $(HASHES)/report-runs.list: FORCE
 $(OUT)/report/report.md: $(REPORT_DIR)/report.md $(REPORT_DIR)/thresholds.ini $(REPORT_DIR)/article_printed.json \
     $(RUNS) $(SEED_RUNS) $(FIGURES) $(SEED_FIGURES) $(HASHES)/report.hash $(HASHES)/report-runs.list $(BENCH_TABLE)
 	@mkdir -p $(@D)
-	$(BIN) render --template $(REPORT_DIR)/report.md $(CONFIG_FILES:%=--config %) \
+	$(call step,render report.md)
+	$(Q)$(BIN) render --template $(REPORT_DIR)/report.md $(CONFIG_FILES:%=--config %) \
 	  --runs $(OUT)/runs --figures $(OUT)/figures \
 	  --seed-count $(SEEDS) --seed-runs $(OUT)/seeds --seed-figures $(OUT)/seed-figures \
 	  --thresholds $(REPORT_DIR)/thresholds.ini --article $(REPORT_DIR)/article_printed.json \
 	  $(if $(BENCH_TABLE),--bench $(BENCH_TABLE)) \
-	  --claims-json $(OUT)/report/claims.json --manifest $(OUT)/report/manifest.json --out $@
+	  --claims-json $(OUT)/report/claims.json --manifest $(OUT)/report/manifest.json \
+	  --summary $(OUT)/report/summary.txt --out $@
 
 # Temporaries carry the recipe shell's PID, so two builds never share one; those of killed builds
 # (their process gone, or a zombie) are removed by the next build.
@@ -202,13 +252,15 @@ PANDOC_PDF := $(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header tem
 $(OUT)/report/report.html: $(OUT)/report/report.md templates/report.html templates/report.css \
     $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
 	@$(call remove_dead_temporaries,$(@D)/.report.html.tmp.)
-	$(PANDOC_HTML) -o $(@D)/.report.html.tmp.$$$$ $< && \
+	$(call step,pandoc report.html)
+	$(Q)$(PANDOC_HTML) -o $(@D)/.report.html.tmp.$$$$ $< && \
 	  mv -f $(@D)/.report.html.tmp.$$$$ $@ || { rm -f $(@D)/.report.html.tmp.$$$$; exit 1; }
 
 $(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex $(REPORT_DIR)/references.bib \
     $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
 	@$(call remove_dead_temporaries,$(@D)/.report.tmp.)
-	$(PANDOC_PDF) -o $(@D)/.report.tmp.$$$$.pdf $< && \
+	$(call step,pandoc report.pdf)
+	$(Q)$(PANDOC_PDF) -o $(@D)/.report.tmp.$$$$.pdf $< && \
 	  mv -f $(@D)/.report.tmp.$$$$.pdf $@ || { rm -f $(@D)/.report.tmp.$$$$.pdf; exit 1; }
 
 # ---- publishing ----------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ int render_command(const std::vector<std::string>& args) {
       "article", po::value<std::string>()->default_value("report/article_printed.json"), "the article's tensors")(
       "claims-json", po::value<std::string>(), "also write the verdicts as JSON")(
       "manifest", po::value<std::string>(), "also write the report's runs and code hashes as JSON")(
+      "summary", po::value<std::string>(), "also write the claims verdict as one line")(
       "bench", po::value<std::string>(), "make bench's table (bench.md) for the appendix")(
       "out", po::value<std::string>()->required(), "Markdown to write");
   po::variables_map vm;
@@ -160,6 +161,18 @@ int render_command(const std::vector<std::string>& args) {
         {"code", {{"trainer", std::string(source_hash_trainer())}, {"plot", std::string(source_hash_plot())},
                   {"report", std::string(source_hash_report())}}}};
     write_file_atomically(vm["manifest"].as<std::string>(), manifest.dump(1) + "\n");
+  }
+  if (vm.count("summary")) {
+    std::vector<std::string> failing, unevaluated;
+    for (const ClaimResult& c : context.claims) {
+      if (c.verdict == Verdict::fails) failing.push_back(c.id);
+      if (c.verdict == Verdict::not_evaluated) unevaluated.push_back(c.id);
+    }
+    std::string line = fmt::format("{} of {} claims hold", context.claims.size() - failing.size() - unevaluated.size(),
+                                   context.claims.size());
+    if (!failing.empty()) line += fmt::format("; fail: {}", fmt::join(failing, ", "));
+    if (!unevaluated.empty()) line += fmt::format("; not evaluated: {}", fmt::join(unevaluated, ", "));
+    write_file_atomically(vm["summary"].as<std::string>(), line + "\n");
   }
   write_file_atomically(vm["out"].as<std::string>(), filled);
   return kExitOk;
