@@ -30,8 +30,9 @@ STEP_TOTAL ?= ?
 STEP_COUNTER ?=
 step = @: superpos-step; $(if $(STEP_COUNTER),n=$$(flock $(STEP_COUNTER).lock sh -c 'n=$$(( $$(cat $(STEP_COUNTER) 2>/dev/null || echo 0) + 1 )); echo $$n > $(STEP_COUNTER); echo "$(1)" >> $(STEP_COUNTER).log; echo $$n'),n=-); \
   printf '[%4s/%s] %s\n' "$$n" "$(STEP_TOTAL)" "$(1)"
-# Fixed timestamps, so two builds of the same inputs give byte-identical HTML and PDF.
-export SOURCE_DATE_EPOCH ?= 1732924800
+# Fixed timestamps, so two builds of the same inputs give byte-identical HTML and PDF: the last
+# commit's time (what reproducible-builds.org recommends), or a fixed date outside git.
+export SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),1732924800)
 export FORCE_SOURCE_DATE := 1
 
 # The report's inputs; `make report REPORT_DIR=DIR` builds from a copy (tests/whatif.sh does).
@@ -242,21 +243,21 @@ for f in $(1)*; do [ -e "$$f" ] || continue; pid=$${f#$(1)}; pid=$${pid%%.*}; \
   if [ ! -d /proc/$$pid ] || grep -q ') Z' /proc/$$pid/stat 2>/dev/null; then rm -f "$$f"; fi; done
 endef
 
-PANDOC := pandoc --from markdown --standalone --toc --number-sections --citeproc \
+PANDOC := pandoc --from markdown --standalone --toc --number-sections --citeproc --lua-filter templates/verdicts.lua \
   --bibliography $(REPORT_DIR)/references.bib --metadata link-citations=true
 PANDOC_HTML := $(PANDOC) --to html5 --template templates/report.html --css templates/report.css --self-contained \
   --mathml --default-image-extension=svg
 PANDOC_PDF := $(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header templates/report-header.tex \
   -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true --default-image-extension=pdf
 
-$(OUT)/report/report.html: $(OUT)/report/report.md templates/report.html templates/report.css \
+$(OUT)/report/report.html: $(OUT)/report/report.md templates/report.html templates/report.css templates/verdicts.lua \
     $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
 	@$(call remove_dead_temporaries,$(@D)/.report.html.tmp.)
 	$(call step,pandoc report.html)
 	$(Q)$(PANDOC_HTML) -o $(@D)/.report.html.tmp.$$$$ $< && \
 	  mv -f $(@D)/.report.html.tmp.$$$$ $@ || { rm -f $(@D)/.report.html.tmp.$$$$; exit 1; }
 
-$(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex $(REPORT_DIR)/references.bib \
+$(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex templates/verdicts.lua $(REPORT_DIR)/references.bib \
     $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
 	@$(call remove_dead_temporaries,$(@D)/.report.tmp.)
 	$(call step,pandoc report.pdf)

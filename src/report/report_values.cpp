@@ -118,6 +118,10 @@ bool resolve_condition(const ReportContext& c, const std::vector<std::string>& w
   if (test == "fails") return claim_with_id(c.claims, arg()).verdict == Verdict::fails;
   if (test == "evaluated") return claim_with_id(c.claims, arg()).verdict != Verdict::not_evaluated;
   if (test == "comparable") return article_differences(c, arg()).empty();
+  if (test == "benchmark") {
+    if (w.size() != 1) throw std::runtime_error("'benchmark' takes no argument");
+    return !c.benchmark_markdown.empty();
+  }
   if (test == "chapter") {
     if (w.size() < 2) throw std::runtime_error("'chapter' needs at least one run name");
     const bool present = std::all_of(w.begin() + 1, w.end(), [&](const std::string& name) { return c.runs.contains(name); });
@@ -128,7 +132,8 @@ bool resolve_condition(const ReportContext& c, const std::vector<std::string>& w
     if (w.size() < 2) throw std::runtime_error("'run' needs at least one run name");
     return std::all_of(w.begin() + 1, w.end(), [&](const std::string& name) { return c.runs.contains(name); });
   }
-  throw std::runtime_error(fmt::format("unknown condition '{}' (expected holds, fails, evaluated, comparable or run)", test));
+  throw std::runtime_error(
+      fmt::format("unknown condition '{}' (expected holds, fails, evaluated, comparable, run or benchmark)", test));
 }
 
 std::string resolve_placeholder(const ReportContext& c, const std::vector<std::string>& w) {
