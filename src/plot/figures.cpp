@@ -128,9 +128,12 @@ void draw_figure(const std::filesystem::path& path, Format format, Canvas canvas
   commit_file(temporary, path);
 }
 
-// Colour range at least +/-0.1, so that values that are ~0 (the point of the linear model's bias)
-// read as white rather than as saturated noise.
-double colour_limit(const Eigen::MatrixXd& m) { return std::max(m.cwiseAbs().maxCoeff(), 0.1); }
+// One symmetric colour range per kind of heatmap, the same for every configuration, so that equal
+// colours mean equal values across figures (b = -0.115 no longer looks as dark as -0.457): W W^T
+// over +/-1.2 (rows of norm up to ~1.1), the bias over +/-0.5; widened only if a run exceeds it.
+double colour_limit(const Eigen::MatrixXd& m, double shared) { return std::max(m.cwiseAbs().maxCoeff(), shared); }
+constexpr double kInteractionScale = 1.2;
+constexpr double kBiasScale = 0.5;
 
 void heatmap_settings(Gnuplot& gp, double limit) {
   gp << "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\n";
@@ -204,11 +207,12 @@ void draw_weights(Gnuplot& gp, const RunResults& run) {
 }
 
 void draw_matrix(Gnuplot& gp, const Eigen::MatrixXd& values, const std::string& title, const std::string& xlabel,
-                 const std::string& ylabel) {
-  heatmap_settings(gp, colour_limit(values));
+                 const std::string& ylabel, double shared_scale) {
+  heatmap_settings(gp, colour_limit(values, shared_scale));
   gp << fmt::format("set title '{}'\nset xlabel '{}'\nset ylabel '{}'\n", title, xlabel, ylabel);
   gp << fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", values.cols() - 0.5, values.rows() - 0.5);
-  gp << "set xtics 1\nset ytics 1\nset size ratio -1\n";
+  gp << "set xtics 1\nset size ratio -1\n";
+  gp << (values.rows() > 1 ? "set ytics 1\n" : "unset ytics\n");  // a single row needs no row number
   // Filled boxes rather than `with image`: crisp in every viewer, and a single row works too.
   gp << "plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette, '-' using 1:2:(sprintf('%.3f', abs($3) < 0.0005 ? 0 : $3)) with labels font ',9'\n";
   Rows cells;
@@ -238,11 +242,15 @@ void draw_interference(Gnuplot& gp, const RunResults& run) {
 }
 
 void draw_loss(Gnuplot& gp, const RunResults& run) {
-  gp << "set title 'training loss (batch loss, log scale) and learning rate'\n";
+  gp << "set title 'training loss per batch (log scale) and learning rate'\n";
   gp << "set xlabel 'step'\nset ylabel 'loss'\nset logscale y\nset grid lc rgb '#dddddd'\n";
-  gp << "set y2label 'learning rate'\nset y2tics\nset ytics nomirror\nset key top right\n";
-  gp << "plot '-' using 1:2 with lines lw 2 lc rgb '#0072B2' title 'loss', "
-        "'-' using 1:3 axes x1y2 with lines dt 2 lw 1.2 lc rgb '#888888' title 'lr'\n";
+  // Labelled ticks at 1, 2 and 5 of each decade: a log axis marked only 0.1 and 1 cannot be read.
+  gp << "set ytics nomirror (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)\nset format y '%g'\n";
+  gp << "set y2label 'learning rate'\nset y2tics\nset format y2 '%.0e'\nset key top right\n";
+  gp << fmt::format("plot '-' using 1:2 with lines lw 2 lc rgb '#0072B2' title 'batch loss', "
+                    "{} with lines dt 3 lw 1.5 lc rgb '#D55E00' title 'expected loss (held out)', "
+                    "'-' using 1:3 axes x1y2 with lines dt 2 lw 1.2 lc rgb '#888888' title 'lr'\n",
+                    run.evaluation.expected_loss);
   Rows points;
   for (const LossRecord& r : run.loss_log) points.push_back({static_cast<double>(r.step), r.loss, r.lr});
   gp.send1d(points);
@@ -312,12 +320,11 @@ void plot_run_figures(const RunResults& run, const std::filesystem::path& out_di
       draw_figure(out_dir / ("weights" + ext), format, weights_canvas(run), [&](Gnuplot& gp) { draw_weights(gp, run); });
     if (wanted("interactions"))
       draw_figure(out_dir / ("interactions" + ext), format, {4.6, 4.2}, [&](Gnuplot& gp) {
-        draw_matrix(gp, g.interactions, "feature interactions W W^T", "feature j", "feature i");
+        draw_matrix(gp, g.interactions, "feature interactions W W^T", "feature j", "feature i", kInteractionScale);
       });
     if (wanted("bias"))
-      draw_figure(out_dir / ("bias" + ext), format, {5.0, 1.9}, [&](Gnuplot& gp) {
-        gp << "unset colorbox\n";  // the values are written in the cells
-        draw_matrix(gp, bias_row, "bias b", "feature", "");
+      draw_figure(out_dir / ("bias" + ext), format, {5.6, 1.9}, [&](Gnuplot& gp) {
+        draw_matrix(gp, bias_row, "bias b", "feature", "", kBiasScale);
       });
     if (wanted("interference"))
       draw_figure(out_dir / ("interference" + ext), format, {4.6, 3.4},
