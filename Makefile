@@ -87,6 +87,13 @@ REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-f
 # The console shows one numbered line per step ("[  12/172] train relu_09 seed 3") and a summary;
 # `make report V=1` shows the full commands. The total comes from a dry run (make -n) once the
 # program is compiled, so it counts exactly the steps this build will run.
+# Under make -n or -q the recipe below still runs (it calls $(MAKE)), so it then only passes the
+# flag on to report-files: no lock, no counter, no summary.
+DRY_RUN := $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))$(findstring q,$(filter-out -%,$(firstword $(MAKEFLAGS))))
+ifneq ($(DRY_RUN),)
+report:
+	@$(MAKE) --no-print-directory report-files
+else
 report:
 	@mkdir -p $(OUT) && exec 8>>$(OUT)/.build.lock && { flock -n 8 || { \
 	  echo "superpos: another build of $(OUT) is running; waiting for it to finish" >&2; flock 8; }; } && \
@@ -98,6 +105,7 @@ report:
 	  trained=$$(grep -c '^train' $(OUT)/.steps.log 2>/dev/null); trained=$${trained:-0}; \
 	  echo "superpos: report in $(OUT)/report/report.html and report.pdf; $$runs runs: $$trained trained, $$((runs - trained)) reused" && \
 	  echo "superpos: $$(cat $(OUT)/report/summary.txt)"
+endif
 
 compile-stage: $(HASHES)/trainer.hash $(HASHES)/plot.hash $(HASHES)/report.hash
 
