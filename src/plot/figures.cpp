@@ -182,7 +182,8 @@ Canvas weights_canvas(const RunResults& run) {
 void draw_weights(Gnuplot& gp, const RunResults& run) {
   const int dims = shown_dimensions(run);
   if (dims <= 2) {
-    gp << "set title 'rows of W as points (size grows with norm)'\n";
+    gp << fmt::format("set title 'rows of W, {} seed {} (point size grows with norm)' noenhanced\n", run.config.name,
+                      run.config.train.seed);
     plot_rows(gp, run, 0, 1, true);
     return;
   }

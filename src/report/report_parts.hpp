@@ -9,6 +9,9 @@
 
 namespace superpos::report_parts {
 
+// "->" and "+/-" as the typographic arrow and plus-minus (math, which every output typesets).
+std::string typographic(const std::string& text);
+
 const RunResults& run_named(const ReportContext& c, const std::string& name);
 const ClaimResult& claim_with_id(const std::vector<ClaimResult>& claims, const std::string& id);
 std::string badge(const ClaimResult& claim);

@@ -11,14 +11,40 @@
 #include "report/report_parts.hpp"
 
 namespace superpos::report_parts {
+
+std::string typographic(const std::string& text) {
+  std::string out;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    if (text.compare(k, 2, "->") == 0) {
+      out += "$\\to$";
+      ++k;
+    } else if (text.compare(k, 3, "+/-") == 0) {
+      out += "$\\pm$";
+      k += 2;
+    } else {
+      out += text[k];
+    }
+  }
+  return out;
+}
+
 namespace {
 
-// Text for a pipe-table cell: a bare '|' (as in "max|b|") would start a new column.
+// Text for a pipe-table cell: a bare '|' (as in "max|b|") would start a new column, and "->" and
+// "+/-" become the typographic arrow and plus-minus (as math, which every output typesets).
 std::string cell(const std::string& text) {
   std::string out;
-  for (char ch : text) {
-    if (ch == '|') out += '\\';
-    out += ch;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    if (text.compare(k, 2, "->") == 0) {
+      out += "$\\to$";
+      ++k;
+    } else if (text.compare(k, 3, "+/-") == 0) {
+      out += "$\\pm$";
+      k += 2;
+    } else {
+      if (text[k] == '|') out += '\\';
+      out += text[k];
+    }
   }
   return out;
 }
@@ -212,7 +238,7 @@ std::string seed_gallery(const ReportContext& c) {
   for (const SeedSet& set : c.seed_sets) {
     std::vector<std::string> failed;
     for (const ClaimResult& claim : set.claims)
-      if (claim.verdict == Verdict::fails) failed.push_back(fmt::format("`{}`", claim.id));
+      if (claim.verdict == Verdict::fails) failed.push_back(claim.id);  // plain text: a long list wraps
     out += fmt::format("#### Seed {} {{#seed-{} .unnumbered}}\n\nFails: {}.\n\n", set.seed, set.label,
                        failed.empty() ? "nothing" : fmt::format("{}", fmt::join(failed, ", ")));
     for (const RunResults& run : set.runs)

@@ -161,7 +161,7 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
     return claims_table(c, subject);
   }
   if (verb == "claim") return badge(claim_with_id(c.claims, arg(1)));
-  if (verb == "measured") return claim_with_id(c.claims, arg(1)).measured;
+  if (verb == "measured") return typographic(claim_with_id(c.claims, arg(1)).measured);
   if (verb == "robustness") return robustness_table(c);
   if (verb == "robust") return robust_count(c, arg(1));
   if (verb == "seed_gallery") return seed_gallery(c);
