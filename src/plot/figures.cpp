@@ -172,11 +172,11 @@ int shown_dimensions(const RunResults& run) { return std::min(run.config.train.h
 
 Canvas weights_canvas(const RunResults& run) {
   const int dims = shown_dimensions(run);
-  if (dims <= 2) return {6.4, 4.4};
+  if (dims <= 2) return {figure_width_inches("weights", run.config.train.hidden), 4.4};
   const int panels = dims * (dims - 1) / 2;
   const int columns = std::min(panels, 3);
   const int rows = (panels + columns - 1) / columns;
-  return {3.0 * columns + 2.6, 3.0 * rows + 0.5};
+  return {figure_width_inches("weights", run.config.train.hidden), 3.0 * rows + 0.5};
 }
 
 void draw_weights(Gnuplot& gp, const RunResults& run) {
@@ -293,6 +293,18 @@ void plot_weights_change(const RunResults& before, const RunResults& after, cons
   draw_figure(out_dir / "weights-change.pdf", Format::pdf, {6.4, 4.4}, draw);
 }
 
+double figure_width_inches(const std::string& name, int hidden) {
+  if (name == "weights") {
+    const int dims = std::min(hidden, 4);
+    if (dims <= 2) return kWidestFigureInches;
+    const int panels = dims * (dims - 1) / 2;
+    return 3.0 * std::min(panels, 3) + 2.6;
+  }
+  if (name == "interactions" || name == "interference") return 4.6;
+  if (name == "bias" || name == "loss") return 5.6;
+  return kWidestFigureInches;  // weights-change
+}
+
 const std::vector<std::string>& figure_names() {
   static const std::vector<std::string> names = {"weights", "interactions", "bias", "interference", "loss"};
   return names;
@@ -320,18 +332,19 @@ void plot_run_figures(const RunResults& run, const std::filesystem::path& out_di
     if (wanted("weights"))
       draw_figure(out_dir / ("weights" + ext), format, weights_canvas(run), [&](Gnuplot& gp) { draw_weights(gp, run); });
     if (wanted("interactions"))
-      draw_figure(out_dir / ("interactions" + ext), format, {4.6, 4.2}, [&](Gnuplot& gp) {
+      draw_figure(out_dir / ("interactions" + ext), format, {figure_width_inches("interactions", 2), 4.2}, [&](Gnuplot& gp) {
         draw_matrix(gp, g.interactions, "feature interactions W W^T", "feature j", "feature i", kInteractionScale);
       });
     if (wanted("bias"))
-      draw_figure(out_dir / ("bias" + ext), format, {5.6, 1.9}, [&](Gnuplot& gp) {
+      draw_figure(out_dir / ("bias" + ext), format, {figure_width_inches("bias", 2), 1.9}, [&](Gnuplot& gp) {
         draw_matrix(gp, bias_row, "bias b", "feature", "", kBiasScale);
       });
     if (wanted("interference"))
-      draw_figure(out_dir / ("interference" + ext), format, {4.6, 3.4},
+      draw_figure(out_dir / ("interference" + ext), format, {figure_width_inches("interference", 2), 3.4},
                   [&](Gnuplot& gp) { draw_interference(gp, run); });
     if (wanted("loss"))
-      draw_figure(out_dir / ("loss" + ext), format, {5.6, 3.2}, [&](Gnuplot& gp) { draw_loss(gp, run); });
+      draw_figure(out_dir / ("loss" + ext), format, {figure_width_inches("loss", 2), 3.2},
+                  [&](Gnuplot& gp) { draw_loss(gp, run); });
   }
   nlohmann::ordered_json manifest = {{"run", run.config.name}, {"config_hash", run.config_hash},
                                      {"figures", only.empty() ? figure_names() : only}};

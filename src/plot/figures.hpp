@@ -14,6 +14,12 @@ namespace superpos {
 // The figure names a run gets, in report order; each exists as NAME.svg and NAME.pdf.
 const std::vector<std::string>& figure_names();
 
+// A figure's width in inches (SVG: 100 px per inch). Every figure uses one font size, so the report
+// shows each at a share of the text width proportional to this: text then prints at one size in
+// every figure.
+double figure_width_inches(const std::string& name, int hidden);
+inline constexpr double kWidestFigureInches = 6.4;
+
 // The colour of feature i, the same in every figure (Okabe-Ito, safe for colour-blind readers).
 std::string feature_colour(int feature);
 

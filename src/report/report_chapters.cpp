@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "analysis/geometry.hpp"
+#include "plot/figures.hpp"
 #include "report/report_parts.hpp"
 
 namespace superpos::report_parts {
@@ -75,8 +76,11 @@ std::string describe_run(const RunResults& run) {
 std::string figure(const ReportContext& c, const std::string& run_name, const std::string& name) {
   const RunResults& run = run_named(c, run_name);
   // No extension: pandoc adds .svg for HTML and .pdf for LaTeX (--default-image-extension).
-  return fmt::format("![{} ({})]({}/{}/{}){{width=80%}}", figure_caption(run, name), provenance(run), c.figures_dir,
-                     run_name, name);
+  // Widths in proportion to the figures' own sizes, so their text prints at one size.
+  const int percent = static_cast<int>(std::lround(
+      std::min(100.0, 95.0 * figure_width_inches(name, run.config.train.hidden) / kWidestFigureInches)));
+  return fmt::format("![{} ({})]({}/{}/{}){{width={}%}}", figure_caption(run, name), provenance(run), c.figures_dir,
+                     run_name, name, percent);
 }
 
 std::string norms_list(const RunResults& run) {
