@@ -58,6 +58,7 @@ int train_command(const std::vector<std::string>& args) {
   const std::filesystem::path out_dir = parsed.options["out"].as<std::string>();
   ensure_output_directory(out_dir);
   check_directory_replaceable(out_dir, is_run_file);
+  check_disk_space(out_dir, run_folder_bytes(parsed.config.train));
 
   const bool show_progress = !parsed.options.count("quiet") && ::isatty(STDERR_FILENO);
   const long steps = parsed.config.train.steps;

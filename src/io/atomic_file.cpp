@@ -137,6 +137,15 @@ void replace_directory_atomically(const std::filesystem::path& dir,
   fs::remove_all(temporary, ec);
 }
 
+void check_disk_space(const std::filesystem::path& dir, std::uint64_t needed) {
+  std::error_code ec;
+  const std::filesystem::space_info space = std::filesystem::space(dir, ec);
+  if (ec) return;  // not knowable here: the writes themselves report a full disk
+  if (space.available < 2 * needed)
+    throw InputError(fmt::format("{}: needs about {} KiB of disk for the run, {} KiB free", dir.string(),
+                                 (2 * needed + 1023) / 1024, space.available / 1024));
+}
+
 void ensure_output_directory(const std::filesystem::path& dir) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))

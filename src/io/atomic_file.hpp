@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <functional>
 #include <string_view>
 
@@ -37,6 +38,10 @@ void check_directory_replaceable(const std::filesystem::path& dir,
 
 // Whether `name` is one of superpos's temporaries (.NAME.tmp.PID), which any writer may replace.
 bool is_temporary_name(const std::string& name);
+
+// Throws an InputError naming `dir` when its file system has fewer than `needed` bytes free (with a
+// margin of 2x): a run that cannot be written is refused before training, not after.
+void check_disk_space(const std::filesystem::path& dir, std::uint64_t needed);
 
 // Creates `dir` (and parents) or throws an InputError-style message naming it.
 void ensure_output_directory(const std::filesystem::path& dir);

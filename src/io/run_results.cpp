@@ -145,6 +145,14 @@ double final_loss(const RunResults& results) {
   return results.loss_log.empty() ? std::nan("") : results.loss_log.back().loss;
 }
 
+std::uint64_t run_folder_bytes(const TrainSettings& t) {
+  const auto n = static_cast<std::uint64_t>(t.features), h = static_cast<std::uint64_t>(t.hidden);
+  const auto records = static_cast<std::uint64_t>(t.steps / t.log_every + 2);
+  // The loss log twice (results.json, loss.csv), W and the n x n tables twice over (JSON, CSV,
+  // angles, interactions), ~25 bytes a number, plus the small files.
+  return records * 2 * 3 * 25 + (n * h * 2 + n * n * 3 + n * 12) * 25 + 16 * 1024;
+}
+
 bool is_run_file(const std::string& name) {
   static const char* const kNames[] = {"weights.csv", "bias.csv", "angles.csv", "interactions.csv", "interference.csv",
                                        "loss.csv", "features.csv", "results.json", "timing.json"};

@@ -29,6 +29,9 @@ struct RunResults {
 // features.csv (norm, dimensionality, superposition, explained energy) and results.json into `dir` (a folder being filled; see replace_directory_atomically).
 void write_run(const RunResults& results, const std::filesystem::path& dir);
 
+// About how many bytes a run folder of these settings takes on disk (an upper estimate).
+std::uint64_t run_folder_bytes(const TrainSettings& settings);
+
 // Whether `name` is a file a run folder holds (those above, and timing.json).
 bool is_run_file(const std::string& name);
 

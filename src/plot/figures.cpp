@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "analysis/feature_measures.hpp"
 #include "analysis/geometry.hpp"
 #include "io/atomic_file.hpp"
 #include "io/config.hpp"
@@ -146,6 +147,7 @@ void plot_rows(Gnuplot& gp, const RunResults& run, int a, int b, bool with_key) 
   const Weights& w = run.model.weights;
   const Geometry g = analyse(w);
   const Eigen::VectorXf importance = feature_importance(run.config.train.features, run.config.train.importance_decay);
+  const FeatureMeasures measures = feature_measures(w);
   const double reach = std::max(1.2, 1.15 * g.norms.maxCoeff());
   gp << "set size ratio -1\nset grid lc rgb '#dddddd'\n";
   gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
@@ -156,8 +158,9 @@ void plot_rows(Gnuplot& gp, const RunResults& run, int a, int b, bool with_key) 
   for (Eigen::Index i = 0; i < w.rows(); ++i) {
     const std::string colour = feature_colour(static_cast<int>(i));
     plot += fmt::format("'-' with lines dt 2 lw 1.2 lc rgb '{}' notitle, ", colour);
-    plot += fmt::format("'-' with points pt 7 ps {:.2f} lc rgb '{}' title 'f{} (imp. {:.2f}, |W|={:.2f})'{}",
-                        0.5 + 2.0 * g.norms[i], colour, i, importance[i], g.norms[i], i + 1 < w.rows() ? ", " : "\n");
+    plot += fmt::format("'-' with points pt 7 ps {:.2f} lc rgb '{}' title 'f{} (imp. {:.2f}, |W|={:.2f}, D={:.2f})'{}",
+                        0.5 + 2.0 * g.norms[i], colour, i, importance[i], g.norms[i], measures.dimensionality[i],
+                        i + 1 < w.rows() ? ", " : "\n");
   }
   gp << plot;
   for (Eigen::Index i = 0; i < w.rows(); ++i) {
