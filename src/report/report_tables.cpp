@@ -30,21 +30,13 @@ std::string typographic(const std::string& text) {
 
 namespace {
 
-// Text for a pipe-table cell: a bare '|' (as in "max|b|") would start a new column, and "->" and
-// "+/-" become the typographic arrow and plus-minus (as math, which every output typesets).
+// Text for a pipe-table cell: typographic, and a bare '|' (as in "max|b|") escaped, since it
+// would start a new column.
 std::string cell(const std::string& text) {
   std::string out;
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    if (text.compare(k, 2, "->") == 0) {
-      out += "$\\to$";
-      ++k;
-    } else if (text.compare(k, 3, "+/-") == 0) {
-      out += "$\\pm$";
-      k += 2;
-    } else {
-      if (text[k] == '|') out += '\\';
-      out += text[k];
-    }
+  for (char ch : typographic(text)) {
+    if (ch == '|') out += '\\';
+    out += ch;
   }
   return out;
 }
