@@ -15,6 +15,11 @@ double angle_degrees(const Weights& weights, Eigen::Index i, Eigen::Index j) {
   return std::acos(std::clamp(cosine, -1.0, 1.0)) * 180.0 / std::numbers::pi;
 }
 
+double line_angle_degrees(const Weights& weights, Eigen::Index i, Eigen::Index j) {
+  const double degrees = angle_degrees(weights, i, j);
+  return std::min(degrees, 180.0 - degrees);
+}
+
 Geometry analyse(const Weights& weights) {
   const Eigen::MatrixXd w = weights.cast<double>();
   const Eigen::Index features = w.rows();

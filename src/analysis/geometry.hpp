@@ -22,4 +22,7 @@ Geometry analyse(const Weights& weights);
 // (dot / max(|a||b|, 1e-8)), so a zero row reads as 90 degrees, as it would in the notebook.
 double angle_degrees(const Weights& weights, Eigen::Index i, Eigen::Index j);
 
+// The angle between the lines through rows i and j: 0 to 90 degrees, whatever the rows' signs.
+double line_angle_degrees(const Weights& weights, Eigen::Index i, Eigen::Index j);
+
 }  // namespace superpos

@@ -56,8 +56,7 @@ std::vector<std::vector<int>> lines_of_rows(const Weights& weights, const std::v
   std::vector<std::vector<int>> lines;
   for (int i : rows) {
     const auto line = std::find_if(lines.begin(), lines.end(), [&](const std::vector<int>& l) {
-      const double degrees = angle_degrees(weights, l.front(), i);
-      return std::min(degrees, 180.0 - degrees) <= t.line_tolerance_degrees;
+      return line_angle_degrees(weights, l.front(), i) <= t.line_tolerance_degrees;
     });
     if (line == lines.end()) lines.push_back({i});
     else line->push_back(i);

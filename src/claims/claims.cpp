@@ -48,12 +48,6 @@ std::string lines_text(const std::vector<std::vector<int>>& lines) {
   return fmt::format("{} line{} {}", lines.size(), lines.size() == 1 ? "" : "s", fmt::join(groups, " "));
 }
 
-// The angle between two lines, 0 to 90 degrees, whatever the rows' signs.
-double line_angle(const Weights& w, int a, int b) {
-  const double degrees = angle_degrees(w, a, b);
-  return std::min(degrees, 180.0 - degrees);
-}
-
 constexpr const char* kLinear = "Training a model with no sparsity, conclusion ";
 constexpr const char* kHello = "Hello Superposition!";
 constexpr const char* kBias = "Understanding the role of the bias vector";
@@ -157,7 +151,7 @@ ClaimResult check_two_orthogonal_lines(const RunResults& run, const Thresholds& 
                        "despite having 5 features we still have just 2 directions", kHello);
   const std::vector<int> rows = directional_rows(run.model.weights, t);
   const auto lines = lines_of_rows(run.model.weights, rows, t);
-  const double between = lines.size() == 2 ? line_angle(run.model.weights, lines[0][0], lines[1][0]) : std::nan("");
+  const double between = lines.size() == 2 ? line_angle_degrees(run.model.weights, lines[0][0], lines[1][0]) : std::nan("");
   r.measured = fmt::format("{} of {} rows with a direction, on {}; lines {:.2f} deg apart", rows.size(),
                            run.config.train.features, lines_text(lines), between);
   r.threshold = fmt::format("all rows, 2 lines (within {} deg), 90 +/- {} deg apart", t.line_tolerance_degrees,
@@ -195,7 +189,7 @@ ClaimResult check_distinct_directions(const RunResults& run, const Thresholds& t
   double closest = 90.0;
   for (std::size_t a = 0; a < kept.size(); ++a)
     for (std::size_t b = a + 1; b < kept.size(); ++b)
-      closest = std::min(closest, line_angle(run.model.weights, kept[a], kept[b]));
+      closest = std::min(closest, line_angle_degrees(run.model.weights, kept[a], kept[b]));
   r.measured = fmt::format("{} of {} represented ({}), closest lines {:.1f} deg", kept.size(), run.config.train.features,
                            recovered_text(run), closest);
   r.threshold = fmt::format("all represented, lines >= {} deg apart", t.distinct_direction_degrees);
