@@ -299,6 +299,16 @@ RunConfig load_run_config(const std::string& config_path, const std::map<std::st
   return load_run_config(config_path, vm);
 }
 
+std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig& config) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::istringstream lines(canonical_text(config));
+  for (std::string line; std::getline(lines, line);) {
+    const auto equals = line.find(" = ");
+    if (equals != std::string::npos) entries.emplace_back(line.substr(0, equals), line.substr(equals + 3));
+  }
+  return entries;
+}
+
 std::string canonical_text(const RunConfig& config) {
   const TrainSettings& t = config.train;
   return fmt::format(

@@ -50,4 +50,8 @@ RunConfig load_run_config(const std::string& config_path, const std::map<std::st
 // and what results.json records.
 std::string canonical_text(const RunConfig& config);
 
+// The same as (key, value) pairs in that order: what the report's tables, its {{config}} values
+// and `superpos diff` read.
+std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig& config);
+
 }  // namespace superpos

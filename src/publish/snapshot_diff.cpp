@@ -4,7 +4,6 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <set>
-#include <sstream>
 
 #include "analysis/geometry.hpp"
 
@@ -12,13 +11,8 @@ namespace superpos {
 namespace {
 
 std::map<std::string, std::string> config_lines(const RunResults& run) {
-  std::map<std::string, std::string> keys;
-  std::istringstream lines(canonical_text(run.config));
-  for (std::string line; std::getline(lines, line);) {
-    const auto equals = line.find(" = ");
-    if (equals != std::string::npos) keys[line.substr(0, equals)] = line.substr(equals + 3);
-  }
-  return keys;
+  const auto entries = config_entries(run.config);
+  return {entries.begin(), entries.end()};
 }
 
 std::map<std::string, nlohmann::json> claims_by_id(const nlohmann::json& claims) {

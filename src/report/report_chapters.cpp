@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <sstream>
 #include <stdexcept>
 
 #include "analysis/geometry.hpp"
@@ -26,12 +25,6 @@ std::string features_text(const std::vector<int>& rows) {
   std::vector<std::string> names;
   for (int i : rows) names.push_back(std::to_string(i));
   return fmt::format("{} {}", rows.size() == 1 ? "feature" : "features", and_list(names));
-}
-
-// The angle between the lines through rows a and b: 0 to 90 degrees, whatever the rows' signs.
-double line_angle(const Geometry& g, int a, int b) {
-  const double degrees = g.angles_degrees(a, b);
-  return std::min(degrees, 180.0 - degrees);
 }
 
 std::string figure_caption(const RunResults& run, const std::string& name) {
@@ -57,9 +50,8 @@ const RunResults& run_named(const ReportContext& c, const std::string& name) {
 }
 
 std::string config_value(const RunResults& run, const std::string& key) {
-  std::istringstream lines(canonical_text(run.config));
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(key + " = ", 0) == 0) return line.substr(key.size() + 3);
+  for (const auto& [name, value] : config_entries(run.config))
+    if (name == key) return value;
   throw std::runtime_error(fmt::format("unknown config key '{}' (see `superpos train --help`)", key));
 }
 
@@ -106,7 +98,7 @@ std::string lines_sentence(const ReportContext& c, const RunResults& run) {
     double spread = 0.0;
     bool opposite = false;
     for (int i : line) {
-      spread = std::max(spread, line_angle(g, line[0], i));
+      spread = std::max(spread, line_angle_degrees(run.model.weights, line[0], i));
       opposite = opposite || g.angles_degrees(line[0], i) > 90.0;
     }
     groups.push_back(fmt::format("{} (within {:.2f} degrees of one line{})", features_text(line), spread,
@@ -121,7 +113,7 @@ std::string lines_sentence(const ReportContext& c, const RunResults& run) {
     std::vector<std::string> between;
     for (std::size_t a = 0; a < lines.size(); ++a)
       for (std::size_t b = a + 1; b < lines.size(); ++b)
-        between.push_back(fmt::format("{:.2f}", line_angle(g, lines[a][0], lines[b][0])));
+        between.push_back(fmt::format("{:.2f}", line_angle_degrees(run.model.weights, lines[a][0], lines[b][0])));
     if (between.size() <= 10)
       out += fmt::format(" The {} between the lines {} {} degrees.", between.size() == 1 ? "angle" : "angles",
                          between.size() == 1 ? "is" : "are", and_list(between));

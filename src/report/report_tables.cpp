@@ -2,7 +2,6 @@
 // and the robustness of each claim across seeds.
 #include <cmath>
 #include <fmt/format.h>
-#include <sstream>
 #include <stdexcept>
 
 #include "analysis/feature_measures.hpp"
@@ -123,13 +122,8 @@ std::string angles_table(const RunResults& run) {
 
 std::string parameters_table(const RunResults& run) {
   std::string out = "| key | value |\n|---|---|\n";
-  std::istringstream lines(canonical_text(run.config));
-  for (std::string line; std::getline(lines, line);) {
-    const auto equals = line.find(" = ");
-    if (equals == std::string::npos) continue;
-    const std::string value = line.substr(equals + 3);
-    out += fmt::format("| `{}` | {} |\n", line.substr(0, equals), value.empty() ? "(none)" : cell(value));
-  }
+  for (const auto& [key, value] : config_entries(run.config))
+    out += fmt::format("| `{}` | {} |\n", key, value.empty() ? "(none)" : cell(value));
   return out + fmt::format("\nTable: The parameters of `{}`, as its run recorded them. {}\n", run.config.name,
                            provenance(run));
 }
