@@ -151,7 +151,7 @@ fi
 endef
 
 # Goals that typeset the report need both package sets; they get them from one stamp, one apt-get.
-REPORT_GOALS := report report-files test test-interrupts publish packages
+REPORT_GOALS := report report-files compile-stage test test-interrupts publish packages
 # When the goal typesets, the build step installs both sets too, so whichever stamp runs first makes
 # the one apt-get call and the other finds nothing missing.
 ifneq ($(filter $(REPORT_GOALS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),report)),)
