@@ -63,7 +63,6 @@ SEED_NUMBERS := $(if $(filter-out 0,$(SEEDS)),$(shell seq 0 $$(( $(SEEDS) - 1 ))
 # Every file of a run and of its figures is a target, so a deleted or damaged one is made again.
 RUN_FILES := results.json weights.csv bias.csv angles.csv interactions.csv interference.csv loss.csv features.csv
 FIGURE_FILES := figures.json $(foreach f,weights interactions bias interference loss,$(f).svg $(f).pdf)
-SEED_FIGURE_FILES := figures.json weights.svg weights.pdf
 RUNS := $(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/runs/$(c)/,$(RUN_FILES)))
 FIGURES := $(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/figures/$(c)/,$(FIGURE_FILES)))
 SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/seeds/s$(s)/$(c)/,$(RUN_FILES))))
@@ -71,7 +70,8 @@ BENCH := $(OUT)/bench
 BENCH_SEED_RUNS := $(patsubst $(OUT)/seeds/%,$(BENCH)/seeds/%,$(filter %/results.json,$(SEED_RUNS)))
 # The appendix shows make bench's table once there is one.
 BENCH_TABLE := $(wildcard $(BENCH)/bench.md)
-SEED_FIGURES := $(foreach s,$(SEED_NUMBERS),$(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/seed-figures/s$(s)/$(c)/,$(SEED_FIGURE_FILES))))
+# The robustness gallery: a figure per configuration with a panel per seed (none without seeds).
+SEED_GALLERY := $(if $(SEED_NUMBERS),$(OUT)/seed-gallery/figures.json $(foreach c,$(CONFIG_NAMES),$(OUT)/seed-gallery/$(c).svg $(OUT)/seed-gallery/$(c).pdf))
 
 BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libboost-iostreams-dev \
   libboost-system-dev libboost-filesystem-dev libgnuplot-iostream-dev nlohmann-json3-dev libfmt-dev \
@@ -218,9 +218,14 @@ $(addprefix $(OUT)/figures/%/,$(FIGURE_FILES)): $(OUT)/runs/%/results.json $(HAS
 	$(call step,plot $*)
 	$(Q)$(BIN) plot --run $(<D) --out $(@D)
 
-$(addprefix $(OUT)/seed-figures/%/,$(SEED_FIGURE_FILES)): $(OUT)/seeds/%/results.json $(HASHES)/plot.hash
-	$(call step,plot $(notdir $*) seed $(patsubst s%/,%,$(dir $*)) weights)
-	$(Q)$(BIN) plot --run $(<D) --out $(@D) --only weights
+# Its marks are the claims failing on each seed, so it follows the thresholds and the configs' claims;
+# and it shows exactly the seeds asked for (the runs list names the seed count).
+ifneq ($(SEED_GALLERY),)
+$(SEED_GALLERY) &: $(SEED_RUNS) $(REPORT_DIR)/thresholds.ini $(CONFIG_FILES) $(HASHES)/plot.hash $(HASHES)/report-runs.list
+	$(call step,plot seed gallery)
+	$(Q)$(BIN) plot-seeds $(CONFIG_NAMES:%=--name %) --seed-runs $(OUT)/seeds --seed-count $(SEEDS) \
+	  --thresholds $(REPORT_DIR)/thresholds.ini --out $(OUT)/seed-gallery
+endif
 
 # ---- the report -----------------------------------------------------------------------------------
 # The list of runs this report is made of (configurations and seed count), rewritten only when it
@@ -233,12 +238,12 @@ $(HASHES)/report-runs.list: FORCE
 # The renderer reads exactly these runs, and stops if one was trained from another config version or
 # by other trainer code, or if its figures are not of it.
 $(OUT)/report/report.md: $(REPORT_DIR)/report.md $(REPORT_DIR)/thresholds.ini $(REPORT_DIR)/article_printed.json \
-    $(RUNS) $(SEED_RUNS) $(FIGURES) $(SEED_FIGURES) $(HASHES)/report.hash $(HASHES)/report-runs.list $(BENCH_TABLE)
+    $(RUNS) $(SEED_RUNS) $(FIGURES) $(SEED_GALLERY) $(HASHES)/report.hash $(HASHES)/report-runs.list $(BENCH_TABLE)
 	@mkdir -p $(@D)
 	$(call step,render report.md)
 	$(Q)$(BIN) render --template $(REPORT_DIR)/report.md $(CONFIG_FILES:%=--config %) \
 	  --runs $(OUT)/runs --figures $(OUT)/figures \
-	  --seed-count $(SEEDS) --seed-runs $(OUT)/seeds --seed-figures $(OUT)/seed-figures \
+	  --seed-count $(SEEDS) --seed-runs $(OUT)/seeds --seed-gallery $(OUT)/seed-gallery \
 	  --thresholds $(REPORT_DIR)/thresholds.ini --article $(REPORT_DIR)/article_printed.json \
 	  $(if $(BENCH_TABLE),--bench $(BENCH_TABLE)) \
 	  --claims-json $(OUT)/report/claims.json --manifest $(OUT)/report/manifest.json \
@@ -256,21 +261,28 @@ PANDOC := pandoc --from markdown --standalone --toc --number-sections --citeproc
 PANDOC_HTML := $(PANDOC) --to html5 --template templates/report.html --css templates/report.css --self-contained \
   --mathml --default-image-extension=svg
 PANDOC_PDF := $(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header templates/report-header.tex \
-  -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true --default-image-extension=pdf
+  -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true --default-image-extension=pdf \
+  --lua-filter templates/latex_layout.lua
 
 $(OUT)/report/report.html: $(OUT)/report/report.md templates/report.html templates/report.css templates/verdicts.lua \
-    $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
+    $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_GALLERY) | $(STAMPS)/report-packages.ok
 	@$(call remove_dead_temporaries,$(@D)/.report.html.tmp.)
 	$(call step,pandoc report.html)
 	$(Q)$(PANDOC_HTML) -o $(@D)/.report.html.tmp.$$$$ $< && \
 	  mv -f $(@D)/.report.html.tmp.$$$$ $@ || { rm -f $(@D)/.report.html.tmp.$$$$; exit 1; }
 
-$(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex templates/verdicts.lua $(REPORT_DIR)/references.bib \
-    $(FIGURES) $(SEED_FIGURES) | $(STAMPS)/report-packages.ok
+# LaTeX's log is kept beside the PDF (report-latex.log; pandoc --verbose prints it) so that the
+# layout test can read its overfull lines; pandoc's own warnings still reach the console, and on a
+# failure so does the end of the log.
+$(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex templates/verdicts.lua \
+    templates/latex_layout.lua $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_GALLERY) | $(STAMPS)/report-packages.ok
 	@$(call remove_dead_temporaries,$(@D)/.report.tmp.)
 	$(call step,pandoc report.pdf)
-	$(Q)$(PANDOC_PDF) -o $(@D)/.report.tmp.$$$$.pdf $< && \
-	  mv -f $(@D)/.report.tmp.$$$$.pdf $@ || { rm -f $(@D)/.report.tmp.$$$$.pdf; exit 1; }
+	$(Q)tmp=$(@D)/.report.tmp.$$$$; \
+	  if $(PANDOC_PDF) --verbose -o $$tmp.pdf $< 2> $$tmp.log; then \
+	    grep -F '[WARNING]' $$tmp.log >&2; \
+	    mv -f $$tmp.log $(@D)/report-latex.log && mv -f $$tmp.pdf $@; \
+	  else status=$$?; tail -25 $$tmp.log >&2; rm -f $$tmp.pdf $$tmp.log; exit $$status; fi
 
 # ---- publishing ----------------------------------------------------------------------------------
 # `make publish` adds the report to PUBLISH_DIR as a new version (publish/site.hpp): built first (a

@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  train   --config FILE --out DIR [--key value ...]  train one configuration\n"
     "  plot    --run DIR --out DIR                       draw the figures of a trained run\n"
+    "  plot-seeds --name NAME... --seed-runs DIR ...     the robustness gallery: a panel per seed\n"
     "  claims  SET_DIR...                                check the article's claims on folders of runs\n"
     "  render  --template FILE --runs DIR --out FILE      fill the report's Markdown from the results\n"
     "  draws   --config FILE                             32-bit draws a run takes (for stream_offset)\n"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "train") return cli::train_command(args);
     if (command == "plot") return cli::plot_command(args);
+    if (command == "plot-seeds") return cli::plot_seeds_command(args);
     if (command == "claims") return cli::claims_command(args);
     if (command == "render") return cli::render_command(args);
     if (command == "draws") return cli::draws_command(args);
@@ -48,7 +50,7 @@ int main(int argc, char** argv) {
     if (command == "bench") return cli::bench_command(args);
     if (command == "diff") return cli::diff_command(args);
     if (command == "publish") return cli::publish_command(args);
-    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, claims, render, draws, hash, bench, diff or publish)\n", command);
+    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, plot-seeds, claims, render, draws, hash, bench, diff or publish)\n", command);
     return cli::kExitBadInput;
   } catch (const InputError& error) {
     fmt::print(stderr, "superpos: {}\n", error.what());

@@ -58,6 +58,7 @@ RunResults read_current_run(const ExpectedRun& expected) {
   if (run.trainer_hash != source_hash_trainer())
     throw InputError(fmt::format("{}: was trained by other trainer code ({}, this binary's is {}; run `make report`)",
                                  expected.run_dir.string(), short_hash(run.trainer_hash), short_hash(std::string(source_hash_trainer()))));
+  if (expected.figures_dir.empty()) return run;  // a seed run: drawn in the gallery, checked there
   const fs::path manifest = expected.figures_dir / "figures.json";
   try {
     const nlohmann::json figures = nlohmann::json::parse(read_text(manifest.string()));
@@ -67,6 +68,25 @@ RunResults read_current_run(const ExpectedRun& expected) {
     throw InputError(fmt::format("{}: malformed figure list ({})", manifest.string(), error.what()));
   }
   return run;
+}
+
+// The gallery's marks are failing claims: it must be of exactly these seed runs and thresholds.
+void check_gallery_current(const ReportContext& context, const std::string& thresholds_path) {
+  const fs::path manifest_path = fs::path(context.seed_gallery_dir) / "figures.json";
+  const std::string stale = fmt::format("{}: the seed gallery is of other runs or thresholds (run `make report`)",
+                                        manifest_path.string());
+  try {
+    const nlohmann::json manifest = nlohmann::json::parse(read_text(manifest_path.string()));
+    if (manifest.at("seed_count") != context.seed_sets.size() ||
+        manifest.at("thresholds_sha256") != thresholds_digest(thresholds_path))
+      throw InputError(stale);
+    for (std::size_t c = 0; c < context.run_order.size(); ++c)
+      for (const SeedSet& set : context.seed_sets)
+        if (manifest.at("config_hashes").at(context.run_order[c]).at(set.seed) != set.runs[c].config_hash)
+          throw InputError(stale);
+  } catch (const nlohmann::json::exception& error) {
+    throw InputError(fmt::format("{}: malformed gallery list ({})", manifest_path.string(), error.what()));
+  }
 }
 
 }  // namespace
@@ -82,7 +102,7 @@ int render_command(const std::vector<std::string>& args) {
       "figures", po::value<std::string>()->required(), "figures folder of those runs, as the report links it")(
       "seed-count", po::value<unsigned>()->default_value(0), "robustness seeds 0..K-1 trained for every configuration")(
       "seed-runs", po::value<std::string>()->default_value(""), "folder of the robustness runs: DIR/sK/NAME")(
-      "seed-figures", po::value<std::string>()->default_value(""), "folder of their weights figures: DIR/sK/NAME")(
+      "seed-gallery", po::value<std::string>()->default_value(""), "folder of `superpos plot-seeds`: DIR/NAME.svg")(
       "thresholds", po::value<std::string>()->default_value("report/thresholds.ini"), "claim thresholds")(
       "article", po::value<std::string>()->default_value("report/article_printed.json"), "the article's tensors")(
       "claims-json", po::value<std::string>(), "also write the verdicts as JSON")(
@@ -99,8 +119,8 @@ int render_command(const std::vector<std::string>& args) {
   po::notify(vm);
   const auto configs = vm["config"].as<std::vector<std::string>>();
   const unsigned seed_count = vm["seed-count"].as<unsigned>();
-  if (seed_count > 0 && (vm["seed-runs"].as<std::string>().empty() || vm["seed-figures"].as<std::string>().empty()))
-    throw InputError("command line: --seed-count needs --seed-runs DIR and --seed-figures DIR");
+  if (seed_count > 0 && (vm["seed-runs"].as<std::string>().empty() || vm["seed-gallery"].as<std::string>().empty()))
+    throw InputError("command line: --seed-count needs --seed-runs DIR and --seed-gallery DIR");
 
   ReportContext context;
   context.thresholds = load_thresholds(vm["thresholds"].as<std::string>());
@@ -122,8 +142,7 @@ int render_command(const std::vector<std::string>& args) {
     for (const std::string& config : configs) {
       const std::string name = fs::path(config).stem().string();
       set.runs.push_back(read_current_run({config, {{"seed", std::to_string(s)}, {"stream_offset", "0"}},
-                                           fs::path(vm["seed-runs"].as<std::string>()) / set.label / name,
-                                           fs::path(vm["seed-figures"].as<std::string>()) / set.label / name}));
+                                           fs::path(vm["seed-runs"].as<std::string>()) / set.label / name, {}}));
     }
     set.claims = evaluate_declared_claims(set.runs, context.thresholds);
     context.seed_sets.push_back(std::move(set));
@@ -134,7 +153,8 @@ int render_command(const std::vector<std::string>& args) {
     throw InputError(fmt::format("{}: malformed JSON ({})", vm["article"].as<std::string>(), error.what()));
   }
   context.figures_dir = vm["figures"].as<std::string>();
-  context.seed_figures_dir = vm["seed-figures"].as<std::string>();
+  context.seed_gallery_dir = vm["seed-gallery"].as<std::string>();
+  if (seed_count > 0) check_gallery_current(context, vm["thresholds"].as<std::string>());
   context.report_hash = std::string(source_hash_report());
   if (vm.count("bench")) context.benchmark_markdown = read_text(vm["bench"].as<std::string>());
 

@@ -32,10 +32,13 @@ struct Canvas {
 
 std::string terminal(Format format, Canvas canvas) {
   if (format == Format::svg)
-    return fmt::format("set terminal svg size {},{} dynamic enhanced font 'DejaVu Sans,12' background '#ffffff'\n",
-                       static_cast<int>(canvas.width_in * 100), static_cast<int>(canvas.height_in * 100));
-  return fmt::format("set terminal pdfcairo size {}in,{}in enhanced font 'DejaVu Sans,11'\n", canvas.width_in,
-                     canvas.height_in);
+    // `fixed`: the SVG states its size in pixels, so a phone can show it at that size (12 px text)
+    // and scroll, where the desktop page scales it to a share of the column.
+    return fmt::format("set terminal svg size {},{} fixed enhanced font '{},{}' background '#ffffff'\n",
+                       std::lround(canvas.width_in * 100), std::lround(canvas.height_in * 100),
+                       kFigureFont, kSvgFontPixels);
+  return fmt::format("set terminal pdfcairo size {}in,{}in enhanced font '{},{}'\n", canvas.width_in,
+                     canvas.height_in, kFigureFont, kPdfFontPoints);
 }
 
 // cairo 1.16 (Debian 12) stamps each PDF with the current time and ignores SOURCE_DATE_EPOCH. The
@@ -152,7 +155,7 @@ void plot_rows(Gnuplot& gp, const RunResults& run, int a, int b, bool with_key) 
   gp << "set size ratio -1\nset grid lc rgb '#dddddd'\n";
   gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
   gp << fmt::format("set xlabel 'hidden dim {}'\nset ylabel 'hidden dim {}'\n", a, b);
-  if (with_key) gp << "set key outside right center samplen 1 spacing 1.3 font ',10'\n";
+  if (with_key) gp << "set key outside right center samplen 1 spacing 1.3\n";
   else gp << "unset key\n";
   std::string plot = "plot ";
   for (Eigen::Index i = 0; i < w.rows(); ++i) {
@@ -218,7 +221,7 @@ void draw_matrix(Gnuplot& gp, const Eigen::MatrixXd& values, const std::string& 
   gp << "set xtics 1\nset size ratio -1\n";
   gp << (values.rows() > 1 ? "set ytics 1\n" : "unset ytics\n");  // a single row needs no row number
   // Filled boxes rather than `with image`: crisp in every viewer, and a single row works too.
-  gp << "plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette, '-' using 1:2:(sprintf('%.3f', abs($3) < 0.0005 ? 0 : $3)) with labels font ',9'\n";
+  gp << "plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette, '-' using 1:2:(sprintf('%.3f', abs($3) < 0.0005 ? 0 : $3)) with labels\n";
   Rows cells;
   for (Eigen::Index i = 0; i < values.rows(); ++i)
     for (Eigen::Index j = 0; j < values.cols(); ++j)
@@ -235,7 +238,7 @@ void draw_interference(Gnuplot& gp, const RunResults& run) {
   gp << "set xtics 1\nset grid ytics lc rgb '#dddddd'\nset xzeroaxis lt -1\nset boxwidth 0.7\n";
   gp << "set style fill solid 0.85 border lc rgb '#333333'\n";
   gp << "plot '-' using 1:2:3 with boxes lc rgb variable, "
-        "'-' using 1:2:(sprintf('%.3f', abs($2) < 0.0005 ? 0 : $2)) with labels offset 0,char 0.8 font ',9'\n";
+        "'-' using 1:2:(sprintf('%.3f', abs($2) < 0.0005 ? 0 : $2)) with labels offset 0,char 0.8\n";
   Rows bars;
   for (Eigen::Index i = 0; i < g.interference.size(); ++i) {
     const auto colour = std::stoul(feature_colour(static_cast<int>(i)).substr(1), nullptr, 16);
@@ -261,6 +264,43 @@ void draw_loss(Gnuplot& gp, const RunResults& run) {
   gp.send1d(points);
 }
 
+// One small panel per seed: the rows of W (first two hidden dimensions) as spokes from the origin,
+// on one scale for all panels; a red frame and a cross with their number where claims fail.
+void draw_seed_grid(Gnuplot& gp, const std::string& config_name, const std::vector<SeedPanel>& panels, Canvas canvas) {
+  double longest = 0.0;
+  for (const SeedPanel& p : panels) longest = std::max(longest, p.run->model.weights.cast<double>().rowwise().norm().maxCoeff());
+  const double reach = std::max(1.2, 1.1 * longest);
+  gp << fmt::format("set multiplot title '{}: rows of W on each seed (red: a claim of it fails)' noenhanced\n",
+                    config_name);
+  gp << "unset key\nunset tics\nunset xlabel\nunset ylabel\n";
+  gp << "set lmargin 0.6\nset rmargin 0.6\nset bmargin 0.6\nset tmargin 1.6\n";
+  gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
+  gp << "set xzeroaxis lt 1 lw 0.6 lc rgb '#cccccc'\nset yzeroaxis lt 1 lw 0.6 lc rgb '#cccccc'\n";
+  const double side_x = kSeedPanelInches / canvas.width_in, side_y = kSeedPanelInches / canvas.height_in;
+  for (std::size_t k = 0; k < panels.size(); ++k) {
+    const SeedPanel& panel = panels[k];
+    const int row = static_cast<int>(k) / kSeedGridColumns, column = static_cast<int>(k) % kSeedGridColumns;
+    gp << fmt::format("set origin {},{}\nset size ratio -1 {},{}\n", column * side_x,
+                      1.0 - kSeedGridHeaderInches / canvas.height_in - (row + 1) * side_y, side_x, side_y);
+    const bool fails = !panel.failing.empty();
+    gp << (fails ? "set border 15 lw 2.5 lc rgb '#a51d1d'\n" : "set border 15 lw 0.8 lc rgb '#888888'\n");
+    gp << fmt::format("set title 'seed {}{}' noenhanced tc rgb '{}'\n", panel.run->config.train.seed,
+                      fails ? fmt::format("  ✗ {}", panel.failing.size()) : "", fails ? "#a51d1d" : "#222222");
+    const Weights& w = panel.run->model.weights;
+    std::string plot = "plot ";
+    for (Eigen::Index i = 0; i < w.rows(); ++i)
+      plot += fmt::format("'-' with lines lw 2 lc rgb '{0}', '-' with points pt 7 ps 0.7 lc rgb '{0}'{1}",
+                          feature_colour(static_cast<int>(i)), i + 1 < w.rows() ? ", " : "\n");
+    gp << plot;
+    for (Eigen::Index i = 0; i < w.rows(); ++i) {
+      const double y = w.cols() > 1 ? w(i, 1) : 0.0;
+      gp.send1d(Rows{{0.0, 0.0}, {w(i, 0), y}});
+      gp.send1d(Rows{{w(i, 0), y}});
+    }
+  }
+  gp << "unset multiplot\n";
+}
+
 }  // namespace
 
 void plot_weights_change(const RunResults& before, const RunResults& after, const std::filesystem::path& out_dir) {
@@ -270,7 +310,7 @@ void plot_weights_change(const RunResults& before, const RunResults& after, cons
                                    1.15 * b.cast<double>().rowwise().norm().maxCoeff()});
     gp << "set size ratio -1\nset grid lc rgb '#dddddd'\n";
     gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
-    gp << "set xlabel 'hidden dim 0'\nset ylabel 'hidden dim 1'\nset key outside right center font ',10'\n";
+    gp << "set xlabel 'hidden dim 0'\nset ylabel 'hidden dim 1'\nset key outside right center\n";
     gp << "set title 'rows of W: previous version (hollow) and this one (filled)'\n";
     const Eigen::Index rows = std::max(a.rows(), b.rows());
     std::string plot = "plot ";
@@ -292,17 +332,29 @@ void plot_weights_change(const RunResults& before, const RunResults& after, cons
       gp.send1d(Rows{{p[0], p[1], q[0] - p[0], q[1] - p[1]}});
     }
   };
-  draw_figure(out_dir / "weights-change.svg", Format::svg, {6.4, 4.4}, draw);
-  draw_figure(out_dir / "weights-change.pdf", Format::pdf, {6.4, 4.4}, draw);
+  draw_figure(out_dir / "weights-change.svg", Format::svg, {kWidestFigureInches, 4.4}, draw);
+  draw_figure(out_dir / "weights-change.pdf", Format::pdf, {kWidestFigureInches, 4.4}, draw);
+}
+
+void plot_seed_grid(const std::string& config_name, const std::vector<SeedPanel>& panels,
+                    const std::filesystem::path& out_dir) {
+  if (panels.empty()) return;
+  const int rows = (static_cast<int>(panels.size()) + kSeedGridColumns - 1) / kSeedGridColumns;
+  const Canvas canvas{kWidestFigureInches, kSeedGridHeaderInches + rows * kSeedPanelInches + 0.1};
+  for (Format format : {Format::svg, Format::pdf})
+    draw_figure(out_dir / (config_name + (format == Format::svg ? ".svg" : ".pdf")), format, canvas,
+                [&](Gnuplot& gp) { draw_seed_grid(gp, config_name, panels, canvas); });
+}
+
+const std::vector<double>& figure_widths_inches() {
+  static const std::vector<double> widths = {4.6, 5.6, kWidestFigureInches, kPanelledFigureInches};
+  return widths;
 }
 
 double figure_width_inches(const std::string& name, int hidden) {
-  if (name == "weights") {
-    const int dims = std::min(hidden, 4);
-    if (dims <= 2) return kWidestFigureInches;
-    const int panels = dims * (dims - 1) / 2;
-    return 3.0 * std::min(panels, 3) + 2.6;
-  }
+  // Beyond a plane the weights figure has three 3-inch panels a row (one pair of dimensions each)
+  // and the key.
+  if (name == "weights") return std::min(hidden, 4) <= 2 ? kWidestFigureInches : kPanelledFigureInches;
   if (name == "interactions" || name == "interference") return 4.6;
   if (name == "bias" || name == "loss") return 5.6;
   return kWidestFigureInches;  // weights-change

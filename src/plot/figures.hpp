@@ -19,6 +19,27 @@ const std::vector<std::string>& figure_names();
 // every figure.
 double figure_width_inches(const std::string& name, int hidden);
 inline constexpr double kWidestFigureInches = 6.4;
+inline constexpr double kPanelledFigureInches = 11.6;  // weights beyond a plane: 3 panels and the key
+// Every figure is one of these widths (the report's tests check each SVG against them).
+const std::vector<double>& figure_widths_inches();
+
+// One font in one size for every text of every figure: 12 px in SVG (100 px per inch), 11 pt in PDF.
+inline constexpr const char* kFigureFont = "DejaVu Sans";
+inline constexpr int kSvgFontPixels = 12;
+inline constexpr int kPdfFontPoints = 11;
+
+// The robustness gallery: one figure per configuration, a panel per seed, six panels a row (two
+// galleries of 16 seeds fit on a page).
+inline constexpr int kSeedGridColumns = 6;
+inline constexpr double kSeedPanelInches = kWidestFigureInches / kSeedGridColumns;
+inline constexpr double kSeedGridHeaderInches = 0.4;
+struct SeedPanel {
+  const RunResults* run;             // the configuration trained from one seed
+  std::vector<std::string> failing;  // the claims of the configuration that fail on that seed
+};
+// Writes OUT_DIR/CONFIG_NAME.svg and .pdf (nothing when there are no panels).
+void plot_seed_grid(const std::string& config_name, const std::vector<SeedPanel>& panels,
+                    const std::filesystem::path& out_dir);
 
 // The colour of feature i, the same in every figure (Okabe-Ito, safe for colour-blind readers).
 std::string feature_colour(int feature);

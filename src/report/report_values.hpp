@@ -32,7 +32,7 @@ struct ReportContext {
   // {{generic_chapters}} writes one for each of the others.
   mutable std::set<std::string> chaptered;
   std::string figures_dir;                 // figures of the runs: DIR/RUN/NAME.{svg,pdf}
-  std::string seed_figures_dir;            // weights figures of the seed runs: DIR/LABEL/RUN/weights.*
+  std::string seed_gallery_dir;            // the seed runs' gallery: DIR/RUN.{svg,pdf}
   std::string report_hash;                 // SHA-256 of the renderer's sources
   std::string benchmark_markdown;          // `make bench`'s table, empty when it has not run
 };

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The report's visual system, checked on a full build (ctest's `layout`, run by `make test`; about a
+# minute): the report of report/ with two robustness seeds, typeset to HTML and PDF.
+#  - every SVG figure has one of the shared widths (src/plot/figures.hpp: 4.6, 5.6, 6.4 and 11.6 in
+#    at 100 px per inch) and all its text in one font at one size (DejaVu Sans, 12 px; sub- and
+#    superscripts at 0.8 of that);
+#  - LaTeX set no line wider than the text block by more than 1 pt, and no page overfull;
+#  - math in captions went through pandoc (no literal "W W^T" in the HTML).
+#   BUILD=DIR   the build tree whose binary to use (default build)
+set -euo pipefail
+unset MAKEFLAGS MFLAGS MAKELEVEL
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/superpos-layout.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+OUT=$WORK/out
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+make --no-print-directory -C "$ROOT" BUILD="$BUILD" OUT="$OUT" SEEDS=2 report >"$WORK/make.log" 2>&1 ||
+  { tail -20 "$WORK/make.log" >&2; echo "FAIL: make report" >&2; exit 1; }
+
+svgs=$(find "$OUT/figures" "$OUT/seed-gallery" -name '*.svg' | LC_ALL=C sort)
+[ "$(echo "$svgs" | wc -l)" -ge 31 ] || fail "expected at least 31 SVG figures, found $(echo "$svgs" | wc -l)"
+for svg in $svgs; do
+  width=$(head -c 600 "$svg" | tr '\n' ' ' | grep -o '<svg [^>]*' | grep -o ' width="[0-9]*"' | tr -dc 0-9 || true)
+  case " 460 560 640 1160 " in *" $width "*) ;; *) fail "$svg: width '$width' is not one of the shared sizes" ;; esac
+  sizes=$(grep -o 'font-size="[^"]*"' "$svg" | LC_ALL=C sort -u | tr '\n' ' ' || true)
+  # gnuplot writes the size as 12.00 for a text and 12.0 for a part of one; 9.6 (0.8 x 12) is its
+  # size for a subscript or superscript, as in W_i and W^T.
+  for size in $sizes; do
+    case $size in 'font-size="12.00"' | 'font-size="12.0"' | 'font-size="9.6"') ;; *) fail "$svg: text at $size (expected 12 px)" ;; esac
+  done
+  families=$(grep -o 'font-family="[^"]*"' "$svg" | LC_ALL=C sort -u | tr '\n' ' ' || true)
+  [ "$families" = 'font-family="DejaVu Sans" ' ] || fail "$svg: fonts $families"
+done
+
+log=$OUT/report/report-latex.log
+[ -s "$log" ] || fail "no LaTeX log beside the PDF"
+wide=$(grep -a -o 'Overfull \\hbox ([0-9.]*pt too wide)' "$log" | grep -o '[0-9.]*pt' | tr -d pt |
+  awk '$1 > 1.0' | wc -l || true)
+[ "$wide" -eq 0 ] || fail "$wide lines run more than 1 pt past the margin: $(grep -a -A2 'Overfull \\hbox' "$log" | head -6)"
+! grep -a -q 'Overfull \\vbox' "$log" || fail "an overfull page: $(grep -a 'Overfull \\vbox' "$log" | head -2)"
+
+! grep -q 'W W^T' "$OUT/report/report.html" || fail "report.html prints 'W W^T' literally"
+[ -s "$OUT/report/report.pdf" ] || fail "no PDF"
+
+if [ "$failures" -gt 0 ]; then echo "layout: $failures failures" >&2; exit 1; fi
+echo "layout: $(echo "$svgs" | wc -l) SVG figures in the shared sizes and font; no overfull line or page in the PDF"
