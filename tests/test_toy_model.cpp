@@ -153,3 +153,49 @@ TEST_CASE("The batch kernel equals the per-sample formulation, any shape and bat
     }
   }
 }
+
+TEST_CASE("The large-model kernel agrees with the loss and gradients computed in double", "[model]") {
+  // 20 x 5 and 40 x 8 take large_batch_kernel; dense inputs take its blocked products, inputs at
+  // sparsity 0.9 its nonzero lists; a batch of 37 pads the last vector. The reference is the
+  // gradient written out in double: float sums in another order agree to a few float roundings.
+  struct Shape {
+    int features, hidden, batch;
+  };
+  for (const Shape shape : {Shape{20, 5, 1024}, Shape{40, 8, 37}, Shape{13, 5, 100}}) {
+    REQUIRE(static_cast<std::size_t>(shape.features * shape.hidden) >= kLargeKernelFromWeights);
+    for (double sparsity : {0.0, 0.9}) {
+      for (Activation activation : {Activation::linear, Activation::relu}) {
+        std::mt19937 engine(static_cast<unsigned>(shape.features * 7 + shape.batch));
+        std::normal_distribution<float> normal;
+        std::uniform_real_distribution<float> uniform;
+        ToyModel model{Weights(shape.features, shape.hidden), Eigen::VectorXf(shape.features), activation};
+        for (Eigen::Index k = 0; k < model.weights.size(); ++k) model.weights.data()[k] = 0.4f * normal(engine);
+        for (int i = 0; i < shape.features; ++i) model.bias[i] = 0.1f * normal(engine);
+        Batch inputs(shape.batch, shape.features);
+        for (Eigen::Index k = 0; k < inputs.size(); ++k)
+          inputs.data()[k] = uniform(engine) < sparsity ? 0.0f : normal(engine);
+        const Eigen::VectorXf importance = feature_importance(shape.features, 0.9);
+
+        const Eigen::MatrixXd x = inputs.cast<double>(), w = model.weights.cast<double>();
+        const Eigen::VectorXd b = model.bias.cast<double>(), imp = importance.cast<double>();
+        const Eigen::MatrixXd h = x * w;
+        const Eigen::MatrixXd pre = (h * w.transpose()).rowwise() + b.transpose();
+        const bool relu = activation == Activation::relu;
+        const Eigen::MatrixXd out = relu ? pre.cwiseMax(0.0) : pre;
+        Eigen::MatrixXd gz = (2.0 / shape.batch) * ((out - x).array().rowwise() * imp.transpose().array()).matrix();
+        if (relu) gz = (pre.array() > 0.0).select(gz, 0.0);
+        const Eigen::MatrixXd grad_w = gz.transpose() * h + x.transpose() * (gz * w);
+        const double loss = ((out - x).array().square().rowwise() * imp.transpose().array()).rowwise().sum().mean();
+
+        const Gradients g = loss_and_gradients(model, inputs, importance);
+        INFO(shape.features << " x " << shape.hidden << ", batch " << shape.batch << ", sparsity " << sparsity << ", "
+                            << to_string(activation));
+        CHECK(g.loss == Approx(loss).epsilon(1e-5));
+        const double scale = grad_w.cwiseAbs().maxCoeff();
+        CHECK((g.weights.cast<double>() - grad_w).cwiseAbs().maxCoeff() <= 1e-5 * scale);
+        const Eigen::VectorXd grad_b = gz.colwise().sum().transpose();
+        CHECK((g.bias.cast<double>() - grad_b).cwiseAbs().maxCoeff() <= 1e-5 * grad_b.cwiseAbs().maxCoeff() + 1e-9);
+      }
+    }
+  }
+}

@@ -54,9 +54,13 @@ void loss_and_gradients(const ToyModel& model, const Batch& inputs, const Eigen:
   double* grad_weights = workspace.sums.data();
   double* grad_bias = grad_weights + features * hidden_dims;
   double loss_sum = 0.0;
-  batch_kernel(model.weights.data(), model.bias.data(), model.activation == Activation::relu, inputs.data(),
-               importance.data(), {batch, features, hidden_dims}, workspace.kernel, grad_weights, grad_bias,
-               &loss_sum);
+  const bool relu = model.activation == Activation::relu;
+  if (features * hidden_dims >= kLargeKernelFromWeights)
+    large_batch_kernel(model.weights.data(), model.bias.data(), relu, inputs.data(), importance.data(),
+                       {batch, features, hidden_dims}, workspace.large, grad_weights, grad_bias, &loss_sum);
+  else
+    batch_kernel(model.weights.data(), model.bias.data(), relu, inputs.data(), importance.data(),
+                 {batch, features, hidden_dims}, workspace.kernel, grad_weights, grad_bias, &loss_sum);
   out.weights.resize(model.weights.rows(), model.weights.cols());
   out.bias.resize(model.bias.size());
   for (std::size_t k = 0; k < features * hidden_dims; ++k) out.weights.data()[k] = static_cast<float>(grad_weights[k]);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/batch_kernel.hpp"
+#include "model/large_batch_kernel.hpp"
 
 namespace superpos {
 
@@ -41,6 +42,7 @@ Batch reconstruct(const ToyModel& model, const Batch& inputs);
 // Buffers the gradient computation reuses from one step to the next (no allocation per step).
 struct GradientWorkspace {
   KernelScratch kernel;
+  LargeKernelScratch large;
   std::vector<double> sums;  // batch sums: grad W (features x hidden), then grad b
 };
 

@@ -1,9 +1,13 @@
 #!/usr/bin/python3
-"""make crosscheck: trains each article configuration with superpos and with the PyTorch reference
-(torch_reference.py) for several seeds, and prints the largest difference in W and in the bias.
+"""make crosscheck: trains each configuration of report/configs with superpos and with the PyTorch
+reference (torch_reference.py) for several seeds, and prints the largest difference in W and in
+the bias. Then the larger shapes of the Anthropic paper (20 x 5 and 100 x 20, relu_09's settings,
+1,000 steps), where superpos takes its blocked kernel and sums in another order than PyTorch: W
+must agree within 1e-3 there, and within 1e-4 at the article's shape, where the arithmetic matches
+PyTorch's operation for operation.
 
 Usage: /usr/bin/python3 tests/reference/crosscheck.py SUPERPOS_BINARY [--seeds 0-5] [--steps N]
-Exits 1 when any max |dW| exceeds 1e-4.
+Exits 1 when any max |dW| exceeds its tolerance.
 """
 import argparse
 import concurrent.futures
@@ -28,18 +32,24 @@ def read_config(path):
     return values
 
 
-def superpos_run(binary, config, seed, steps):
+def superpos_run(binary, config, seed, steps, shape):
     with tempfile.TemporaryDirectory() as out:
         subprocess.run([binary, "train", "--config", config, "--seed", str(seed), "--stream_offset", "0",
-                        "--steps", str(steps), "--out", out, "--quiet"], check=True)
+                        "--steps", str(steps), "--features", str(shape[0]), "--hidden", str(shape[1]),
+                        "--out", out, "--quiet"], check=True)
         results = json.load(open(os.path.join(out, "results.json")))
     return results["weights"], results["bias"]
 
 
-def torch_run(values, seed, steps):
+def torch_run(values, seed, steps, shape):
+    for key, default in (("lr", "0.001"), ("batch", "1024"), ("importance_decay", "0.9"), ("weight_decay", "0.01")):
+        if float(values.get(key, default)) != float(default):
+            sys.exit(f"crosscheck: {values['name']}: {key} = {values[key]}; torch_reference.py has only the default")
     out = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "torch_reference.py"),
                           "--activation", values.get("activation", "linear"),
-                          "--sparsity", values.get("sparsity", "0"), "--seed", str(seed), "--steps", str(steps)],
+                          "--sparsity", values.get("sparsity", "0"), "--seed", str(seed), "--steps", str(steps),
+                          "--features", str(shape[0]), "--hidden", str(shape[1]),
+                          "--input", values.get("input", "normal")],
                          check=True, capture_output=True, text=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
     return result["weights"], result["bias"]
@@ -50,11 +60,12 @@ def max_diff(a, b):
     return max(abs(p - q) for p, q in zip(flat(a), flat(b)))
 
 
-def one(binary, config, seed, steps):
+def one(binary, config, seed, steps, shape, tolerance):
     values = read_config(config)
-    w_ours, b_ours = superpos_run(binary, config, seed, steps)
-    w_torch, b_torch = torch_run(values, seed, steps)
-    return values["name"], seed, max_diff(w_ours, w_torch), max_diff(b_ours, b_torch)
+    shape = shape or (int(values.get("features", 5)), int(values.get("hidden", 2)))
+    w_ours, b_ours = superpos_run(binary, config, seed, steps, shape)
+    w_torch, b_torch = torch_run(values, seed, steps, shape)
+    return f"{values['name']} {shape[0]}x{shape[1]}", seed, max_diff(w_ours, w_torch), max_diff(b_ours, b_torch), tolerance
 
 
 def main():
@@ -62,19 +73,29 @@ def main():
     p.add_argument("binary")
     p.add_argument("--seeds", default="0-5")
     p.add_argument("--steps", type=int, default=10000)
+    p.add_argument("--large-steps", type=int, default=1000)
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = p.parse_args()
     first, last = (int(x) for x in a.seeds.split("-"))
+    seeds = range(first, last + 1)
     configs = sorted(glob.glob(os.path.join(ROOT, "report", "configs", "*.ini")))
-    jobs = [(a.binary, c, s, a.steps) for c in configs for s in range(first, last + 1)]
-    worst = 0.0
-    print(f"{'config':<12} {'seed':>4} {'max|dW|':>10} {'max|db|':>10}")
+    jobs = [(a.binary, c, s, a.steps, None, 1e-4) for c in configs for s in seeds]
+    relu_09 = os.path.join(ROOT, "report", "configs", "relu_09.ini")
+    jobs += [(a.binary, relu_09, s, a.large_steps, shape, 1e-3) for shape in ((20, 5), (100, 20)) for s in seeds]
+    outside = []
+    worst = {}
+    print(f"{'config':<22} {'seed':>4} {'max|dW|':>10} {'max|db|':>10} {'tolerance':>9}")
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-        for name, seed, dw, db in pool.map(lambda j: one(*j), jobs):
-            worst = max(worst, dw)
-            print(f"{name:<12} {seed:>4} {dw:>10.2e} {db:>10.2e}", flush=True)
-    print(f"largest max|dW| = {worst:.2e} ({'within' if worst <= 1e-4 else 'OUTSIDE'} 1e-4)")
-    sys.exit(0 if worst <= 1e-4 else 1)
+        for name, seed, dw, db, tolerance in pool.map(lambda j: one(*j), jobs):
+            worst[tolerance] = max(worst.get(tolerance, 0.0), dw)
+            if dw > tolerance:
+                outside.append(f"{name} seed {seed}")
+            print(f"{name:<22} {seed:>4} {dw:>10.2e} {db:>10.2e} {tolerance:>9.0e}", flush=True)
+    for tolerance, value in sorted(worst.items()):
+        print(f"largest max|dW| where the tolerance is {tolerance:.0e}: {value:.2e}")
+    if outside:
+        print("OUTSIDE the tolerance: " + ", ".join(outside))
+    sys.exit(1 if outside else 0)
 
 
 if __name__ == "__main__":

@@ -44,9 +44,10 @@ def skip_draws(count):
         count -= chunk
 
 
-def train(model, optimizer, scheduler, num_steps, batch_size, num_features, feature_sparsity):
+def train(model, optimizer, scheduler, num_steps, batch_size, num_features, feature_sparsity, uniform=False):
     for step in range(num_steps):
-        inputs = torch.randn(batch_size, num_features)
+        # superpos's `input = uniform` (Elhage et al.'s inputs) draws torch.rand where the article has randn.
+        inputs = torch.rand(batch_size, num_features) if uniform else torch.randn(batch_size, num_features)
         mask = torch.rand((batch_size, num_features)) > feature_sparsity
         inputs = inputs * mask
         optimizer.zero_grad()
@@ -69,6 +70,7 @@ def main():
     p.add_argument("--batch", type=int, default=1024)
     p.add_argument("--features", type=int, default=5)
     p.add_argument("--hidden", type=int, default=2)
+    p.add_argument("--input", choices=["normal", "uniform"], default="normal")
     a = p.parse_args()
 
     torch.manual_seed(a.seed)
@@ -78,7 +80,7 @@ def main():
     optimizer = optim.AdamW(model.parameters(), lr=1e-3)
     scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=a.steps)
     started = time.perf_counter()
-    loss = train(model, optimizer, scheduler, a.steps, a.batch, a.features, a.sparsity)
+    loss = train(model, optimizer, scheduler, a.steps, a.batch, a.features, a.sparsity, a.input == "uniform")
     seconds = time.perf_counter() - started
     print(json.dumps({"weights": model.W.detach().tolist(), "bias": model.bias.detach().tolist(),
                       "final_loss": loss, "train_seconds": seconds}))

@@ -1,0 +1,39 @@
+// The training step's arithmetic for larger models (the Anthropic paper's 20 x 5 to 400 x 40):
+// five products of a batch-long matrix with W, written as register-blocked loops over whole
+// columns of the batch, and, where most inputs are zero (sparsity), the two products that read
+// the input done over its nonzeros only. Sums are reordered against the per-sample formulation
+// (batch_kernel.cpp), which is what PyTorch does at these sizes too: results agree with it to
+// float rounding, not bit for bit. The article's 5 x 2 shape never comes here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "model/batch_kernel.hpp"
+
+namespace superpos {
+
+// Buffers of large_batch_kernel, sized on first use and reused: no allocation after the first step.
+struct LargeKernelScratch {
+  simd::AlignedVector<float> x_padded;     // the input, when the batch is not a multiple of 8
+  simd::AlignedVector<float> hidden;       // h = x W, a column per hidden unit
+  simd::AlignedVector<float> grad_output;  // z = h W^T, then d loss / d z, a column per feature
+  simd::AlignedVector<float> grad_hidden;  // d loss / d h = grad_z W, a column per hidden unit
+  simd::AlignedVector<float> rows;         // h or d loss / d h sample by sample (sparse input)
+  simd::AlignedVector<float> weights_t;    // W^T, hidden x features
+  simd::AlignedVector<float> grad_w;       // d loss / d W, features x hidden
+  std::vector<std::uint32_t> nonzero_start;   // per feature, where its nonzero inputs begin
+  std::vector<std::uint32_t> nonzero_sample;  // the samples of those inputs
+  std::vector<float> nonzero_value;           // and their values
+};
+
+// From this many weights (features x hidden) on, training uses large_batch_kernel.
+inline constexpr std::size_t kLargeKernelFromWeights = 64;
+
+// Same contract as batch_kernel (batch_kernel.hpp).
+void large_batch_kernel(const float* weights, const float* bias, bool relu, const float* x_columns,
+                        const float* importance, KernelShape shape, LargeKernelScratch& scratch,
+                        double* grad_weights, double* grad_bias, double* loss_sum);
+
+}  // namespace superpos
