@@ -200,15 +200,19 @@ $(HASHES)/%.hash: $(if $(SKIP_COMPILE),,$(BIN))
 .PRECIOUS: $(HASHES)/%.hash
 
 # ---- training -------------------------------------------------------------------------------------
+# '+' hands make's jobserver to superpos train, so that a sweep's threads beyond its first run only
+# on free job slots (src/train/thread_budget.hpp): make -jN and the sweeps' threads together never
+# use more than N cores. Not under -n or -q, where '+' would run the recipe.
+JOBSERVER := $(if $(DRY_RUN),,+)
 $(addprefix $(OUT)/runs/%/,$(RUN_FILES)): $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
 	$(call step,train $*)
-	$(Q)$(BIN) train --config $< --out $(@D) --quiet
+	$(JOBSERVER)$(Q)$(BIN) train --config $< --out $(@D) --quiet
 
 # $(1): seed, $(2): folder of seed sets (the report's, or make bench's scratch copy).
 define seed_rule
 $(addprefix $(2)/s$(1)/%/,$(RUN_FILES)): $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash
 	$$(call step,train $$* seed $(1))
-	$$(Q)$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
+	$$(JOBSERVER)$$(Q)$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
 endef
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(OUT)/seeds)))
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BENCH)/seeds)))

@@ -110,3 +110,27 @@ TEST_CASE("Tables and figures are byte-identical run after run and from another 
   }
   CHECK(compared == 13);
 }
+
+TEST_CASE("A sweep writes one run folder per instance, the same for any thread count", "[cli][determinism]") {
+  namespace fs = std::filesystem;
+  const fs::path config = fs::temp_directory_path() / "superpos_cli_sweep.ini";
+  std::ofstream(config) << "name = sw\nactivation = relu\nfeatures = 20\nhidden = 5\nsteps = 60\nbatch = 128\n"
+                           "instances = 0, 0.5, 0.9\n";
+  const fs::path out = fresh_dir("sweep"), kept = fresh_dir("sweep_one_thread");
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + out.string() + " --threads 1").status == 0);
+  REQUIRE(fs::exists(out / "instances.json"));
+  fs::copy(out, kept, fs::copy_options::recursive);
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + out.string() + " --threads 3").status == 0);
+  int compared = 0;
+  for (const char* instance : {"i0", "i1", "i2"})
+    for (const char* file : {"results.json", "weights.csv", "bias.csv", "loss.csv", "features.csv"}) {
+      INFO(instance << "/" << file);
+      REQUIRE(fs::exists(out / instance / file));
+      CHECK(file_bytes(out / instance / file) == file_bytes(kept / instance / file));
+      ++compared;
+    }
+  CHECK(compared == 15);
+  CHECK(file_bytes(out / "instances.json") == file_bytes(kept / "instances.json"));
+  // Each instance is the config at its own sparsity.
+  CHECK_THAT(file_bytes(out / "i2" / "results.json"), Catch::Contains("\"sparsity\": 0.9,"));
+}

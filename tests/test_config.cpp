@@ -101,3 +101,39 @@ TEST_CASE("The canonical text lists every resolved key in a fixed order", "[conf
   CHECK(text.rfind("name = demo\ntitle = demo\nfeatures = 5\n", 0) == 0);
   CHECK(text.find("sparsity = 0.5\n") != std::string::npos);
 }
+
+TEST_CASE("instances: a list of sparsities or the Anthropic notebook's sweep", "[config]") {
+  const auto list = load_run_config(write_temp("instances_list.ini", "name = s\ninstances = 0, 0.5, 0.9\n"), overrides());
+  CHECK(list.instance_sparsities == std::vector<double>{0.0, 0.5, 0.9});
+  CHECK_THAT(canonical_text(list), Catch::Contains("instances = 0, 0.5, 0.9\n"));
+
+  // p = 20^-linspace(0, 1, 10), S = 1 - p: from 0 (every feature present) to 0.95.
+  const auto sweep = load_run_config(write_temp("instances_sweep.ini", "name = s\ninstances = 1 - 20^-linspace(0, 1, 10)\n"),
+                                     overrides());
+  REQUIRE(sweep.instance_sparsities.size() == 10);
+  CHECK(sweep.instance_sparsities.front() == 0.0);
+  CHECK(sweep.instance_sparsities[1] == Approx(1.0 - std::pow(20.0, -1.0 / 9.0)));
+  CHECK(sweep.instance_sparsities.back() == Approx(0.95));
+
+  // A single model's canonical text (and so its hash) has no instances line.
+  const auto single = load_run_config(write_temp("instances_none.ini", "name = s\n"), overrides());
+  CHECK(single.instance_sparsities.empty());
+  CHECK_THAT(canonical_text(single), !Catch::Contains("instances"));
+}
+
+TEST_CASE("Bad instances name the key and what is wrong", "[config]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"0, 1.5", "key 'instances': value '0, 1.5' gives sparsity 1.5, out of range"},
+      {"0, x", "key 'instances': value '0, x' has 'x', which is not a number"},
+      {"0,,0.5", "has '', which is not a number"},
+      {"1 - 20^-linspace(0, 1, 1)", "has a count n out of range"},
+      {"1 - 20^-linspace(0, 1)", "needs linspace(A, C, n)"},
+      {"1 - 0.5^-linspace(0, 1, 4)", "has a base B not above 1"},
+      {"1 - 20^linspace(0, 1, 4)", "is not a list or a sweep"},
+  };
+  for (const auto& [value, message] : cases) {
+    INFO(value);
+    CHECK_THAT(error_of(write_temp("instances_bad.ini", std::string("name = s\ninstances = ") + value + "\n")),
+               Catch::Contains(message));
+  }
+}

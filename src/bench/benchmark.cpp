@@ -1,5 +1,6 @@
 #include "bench/benchmark.hpp"
 
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/resource.h>
@@ -39,7 +41,10 @@ Timing time_training_processes(const std::vector<std::string>& train_argv, const
     std::string ignored;
     peak_rss_mb = std::max(peak_rss_mb, run_child(train_argv, ignored));
     std::ifstream timing_file(std::filesystem::path(out_dir) / "timing.json");
-    timing.seconds.push_back(nlohmann::json::parse(timing_file).at("loop_seconds").get<double>());
+    // A single model reports its training loop; a sweep, all its instances from first to last.
+    const nlohmann::json reported = nlohmann::json::parse(timing_file);
+    timing.seconds.push_back(reported.contains("loop_seconds") ? reported.at("loop_seconds").get<double>()
+                                                               : reported.at("sweep_seconds").get<double>());
   }
   std::filesystem::remove_all(out_dir);
   return timing;
@@ -111,7 +116,7 @@ bool torch_available() {
   }
 }
 
-ProcessMeasure time_torch_reference(const std::string& script, const TrainSettings& settings) {
+ProcessMeasure time_torch_reference(const std::string& script, const TrainSettings& settings, int threads) {
   std::string output;
   ProcessMeasure measure;
   measure.peak_rss_mb = run_child(
@@ -119,7 +124,8 @@ ProcessMeasure time_torch_reference(const std::string& script, const TrainSettin
        fmt::format("{}", settings.sparsity), "--seed", std::to_string(settings.seed), "--stream-offset",
        std::to_string(settings.stream_offset), "--steps", std::to_string(settings.steps), "--batch",
        std::to_string(settings.batch), "--features", std::to_string(settings.features), "--hidden",
-       std::to_string(settings.hidden)},
+       std::to_string(settings.hidden), "--input",
+       settings.input == InputDistribution::uniform ? "uniform" : "normal", "--threads", std::to_string(threads)},
       output);
   measure.seconds = nlohmann::json::parse(output).at("train_seconds").get<double>();
   return measure;
@@ -149,19 +155,22 @@ Columns derived(const BenchRow& row) {
 std::string bench_csv(const std::vector<BenchRow>& rows) {
   std::string csv =
       "configuration,features,hidden,steps,batch,superpos_s_median,superpos_s_min,superpos_s_max,repeats,"
-      "pytorch_s,speedup,steps_per_s,rng_floor_s,train_over_floor,superpos_peak_rss_mb,pytorch_peak_rss_mb\n";
+      "pytorch_s,speedup,steps_per_s,rng_floor_s,train_over_floor,superpos_peak_rss_mb,pytorch_peak_rss_mb,"
+      "pytorch_all_threads_s\n";
   for (const BenchRow& row : rows) {
     const Columns c = derived(row);
-    csv += fmt::format("{},{},{},{},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{:.4f},{},{:.1f},{}\n", row.name,
+    csv += fmt::format("{},{},{},{},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{:.4f},{},{:.1f},{},{}\n", row.name,
                        row.settings.features, row.settings.hidden, row.settings.steps, row.settings.batch,
                        row.superpos.median(), row.superpos.min(), row.superpos.max(), row.superpos.seconds.size(),
                        c.torch_seconds, c.ratio, c.steps_per_second, row.floor.median(), c.over_floor,
-                       row.superpos_peak_rss_mb, c.torch_rss);
+                       row.superpos_peak_rss_mb, c.torch_rss,
+                       row.torch_all_threads ? fmt::format("{:.4f}", row.torch_all_threads->seconds) : "");
   }
   return csv;
 }
 
-std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optional<SeedRunsTiming>& seed_runs) {
+std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optional<SeedRunsTiming>& seed_runs,
+                           const std::optional<SweepTiming>& sweep) {
   std::string md =
       "| configuration | N x H | steps | superpos s | PyTorch s | speed-up | steps/s | floor s | training / floor "
       "| peak RSS MB, superpos / PyTorch |\n"
@@ -171,17 +180,27 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
   for (const BenchRow& row : rows) {
     const Columns c = derived(row);
     const auto or_dash = [](const std::string& s) { return s.empty() ? std::string("–") : s; };
+    const std::string torch_cell =
+        c.torch_seconds.empty() ? "" : c.torch_seconds + (row.torch_all_threads ? fmt::format(" / {:.3f}", row.torch_all_threads->seconds) : "");
     md += fmt::format("| {} | {} x {} | {} | {:.3f} | {} | {} | {} | {:.3f} | {} | {:.0f} / {} |\n", row.name,
                       row.settings.features, row.settings.hidden, row.settings.steps, row.superpos.median(),
-                      or_dash(c.torch_seconds), or_dash(c.ratio.empty() ? "" : c.ratio + "x"), c.steps_per_second,
+                      or_dash(torch_cell), or_dash(c.ratio.empty() ? "" : c.ratio + "x"), c.steps_per_second,
                       row.floor.median(), c.over_floor, row.superpos_peak_rss_mb, or_dash(c.torch_rss));
     most_repeats = std::max(most_repeats, row.superpos.seconds.size());
   }
   md += fmt::format(
-      "\nSeconds of the training loop, one thread. superpos: median of {} processes per configuration (one "
-      "for the larger model; every time is in bench.csv); PyTorch: one run. The floor draws the same "
-      "random numbers with no model. Peak RSS is the whole process's.\n",
-      most_repeats);
+      "\nSeconds of the training loop, one thread. superpos: median of {} processes per configuration (3 "
+      "for each larger model; every time is in bench.csv); PyTorch: one run, on one thread and, for the "
+      "larger models, after the slash on all {} cores (speed-up against one thread). The floor draws the "
+      "same random numbers with no model. Peak RSS is the whole process's.\n",
+      most_repeats, std::thread::hardware_concurrency());
+  if (sweep)
+    md += fmt::format("\nA sweep of {} instances of {} x {} (1,000 steps each, sparsities 1 - 20^-linspace(0, 1, {})), "
+                      "trained side by side: {:.2f} s on one thread, {:.2f} s on {} threads, {:.2f}x faster (median "
+                      "of {} runs each, results byte-identical).\n",
+                      sweep->instances, sweep->features, sweep->hidden, sweep->instances, sweep->one_thread.median(),
+                      sweep->all_threads.median(), sweep->threads, sweep->one_thread.median() / sweep->all_threads.median(),
+                      sweep->one_thread.seconds.size());
   if (seed_runs)
     md += fmt::format("\nThe report's {} robustness runs, trained by `make -j2` as `make report` does: {:.1f} s "
                       "in all.\n", seed_runs->runs, seed_runs->seconds);

@@ -39,7 +39,7 @@ double run_child(const std::vector<std::string>& argv, std::string& stdout_text)
 
 // The PyTorch reference (tests/reference/torch_reference.py) on `settings`, one thread. Call only
 // when torch_available(); throws when the script fails.
-ProcessMeasure time_torch_reference(const std::string& script, const TrainSettings& settings);
+ProcessMeasure time_torch_reference(const std::string& script, const TrainSettings& settings, int threads = 1);
 // Whether python() imports torch.
 bool torch_available();
 // The interpreter that runs it: $SUPERPOS_PYTHON, else /usr/bin/python3.
@@ -51,7 +51,8 @@ struct BenchRow {
   Timing superpos;
   Timing floor;
   double superpos_peak_rss_mb = 0.0;
-  std::optional<ProcessMeasure> torch;
+  std::optional<ProcessMeasure> torch;             // one thread
+  std::optional<ProcessMeasure> torch_all_threads;  // every core (the larger models' rows)
 };
 
 // The table as CSV (one header row) and as a Markdown pipe table.
@@ -62,6 +63,13 @@ struct SeedRunsTiming {
   int runs = 0;
   double seconds = 0.0;
 };
-std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optional<SeedRunsTiming>& seed_runs = {});
+// A sweep timed on one thread and on every core.
+struct SweepTiming {
+  int instances = 0, features = 0, hidden = 0;
+  unsigned threads = 1;
+  Timing one_thread, all_threads;
+};
+std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optional<SeedRunsTiming>& seed_runs = {},
+                           const std::optional<SweepTiming>& sweep = {});
 
 }  // namespace superpos

@@ -1,6 +1,7 @@
 // `superpos bench`: times each configuration (median of repeats), the random-number floor under it
 // and the PyTorch reference on the same stream, and writes the table as CSV and Markdown.
 #include <boost/program_options.hpp>
+#include <thread>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
@@ -27,7 +28,8 @@ int bench_command(const std::vector<std::string>& args) {
       "torch", po::value<std::string>(), "the PyTorch reference script (tests/reference/torch_reference.py)")(
       "seed-runs", po::value<int>(), "with --seed-runs-seconds: how many robustness runs `make -j2` trained")(
       "seed-runs-seconds", po::value<double>(), "how long they took")(
-      "scaling", "add a row for a larger model: 400 features, 40 hidden, 1000 steps (the last config's other keys)");
+      "scaling", "add rows for the Anthropic paper's sizes: 20 x 5, 100 x 20 and 400 x 40, 1000 steps each, and a 10-instance "
+      "100 x 20 sweep on 1 and all threads (relu_09's other keys, or the last config's)");
   po::variables_map vm;
   vm = parse_options(args, own);
   if (vm.count("help")) {
@@ -55,9 +57,15 @@ int bench_command(const std::vector<std::string>& args) {
   };
   std::vector<Job> jobs;
   for (const std::string& path : vm["config"].as<std::vector<std::string>>()) jobs.push_back({path, {}});
+  // The larger models take relu_09's settings (sparsity 0.9, ReLU: the measurements), or
+  // the last configuration's when there is no relu_09.
+  std::string scaling_config = jobs.back().config_path;
+  for (const Job& job : jobs)
+    if (std::filesystem::path(job.config_path).stem() == "relu_09") scaling_config = job.config_path;
   if (vm.count("scaling"))
-    jobs.push_back({jobs.back().config_path,
-                    {"--name", "larger_model", "--features", "400", "--hidden", "40", "--steps", "1000"}});
+    for (const auto& [features, hidden] : {std::pair{"20", "5"}, {"100", "20"}, {"400", "40"}})
+      jobs.push_back({scaling_config, {"--name", fmt::format("larger_{}x{}", features, hidden), "--features",
+                                                features, "--hidden", hidden, "--steps", "1000"}});
 
   std::vector<BenchRow> rows;
   for (const Job& job : jobs) {
@@ -67,8 +75,8 @@ int bench_command(const std::vector<std::string>& args) {
     BenchRow row;
     row.name = config.name;
     row.settings = config.train;
-    // The scaling row trains 100 times the article's work per run: one run of it is enough.
-    const int row_repeats = job.overrides.empty() ? repeats : 1;
+    // A larger model's run is long enough that three give a steady median.
+    const int row_repeats = job.overrides.empty() ? repeats : std::min(repeats, 3);
     fmt::print(stderr, "superpos bench: {} ({} run{})\n", row.name, row_repeats, row_repeats == 1 ? "" : "s");
     const std::string scratch = (out_dir / ".bench-run").string();
     std::vector<std::string> argv = {std::filesystem::read_symlink("/proc/self/exe").string(), "train", "--config",
@@ -83,13 +91,34 @@ int bench_command(const std::vector<std::string>& args) {
     row.superpos = time_training_processes(argv, scratch, row_repeats, row.superpos_peak_rss_mb);
     row.floor = time_random_numbers(row.settings, row_repeats);
     if (with_torch) row.torch = time_torch_reference(vm["torch"].as<std::string>(), row.settings);
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    if (with_torch && !job.overrides.empty() && cores > 1)
+      row.torch_all_threads = time_torch_reference(vm["torch"].as<std::string>(), row.settings, cores);
     rows.push_back(row);
+  }
+  // The sweep: 10 instances of 100 x 20 side by side, on one thread and on every core.
+  std::optional<SweepTiming> sweep;
+  if (vm.count("scaling")) {
+    SweepTiming t{10, 100, 20, std::max(1u, std::thread::hardware_concurrency()), {}, {}};
+    fmt::print(stderr, "superpos bench: a sweep of {} instances of {} x {} on 1 and {} threads\n", t.instances,
+               t.features, t.hidden, t.threads);
+    const std::string scratch = (out_dir / ".bench-run").string();
+    auto argv = [&](unsigned threads) {
+      return std::vector<std::string>{std::filesystem::read_symlink("/proc/self/exe").string(), "train", "--config",
+                                      scaling_config, "--name", "sweep", "--features", "100", "--hidden", "20",
+                                      "--steps", "1000", "--instances", "1 - 20^-linspace(0, 1, 10)", "--threads",
+                                      std::to_string(threads), "--out", scratch, "--quiet"};
+    };
+    double ignored_rss = 0.0;
+    t.one_thread = time_training_processes(argv(1), scratch, std::min(repeats, 3), ignored_rss);
+    t.all_threads = time_training_processes(argv(t.threads), scratch, std::min(repeats, 3), ignored_rss);
+    sweep = t;
   }
   write_file_atomically(out_dir / "bench.csv", bench_csv(rows));
   std::optional<SeedRunsTiming> seed_runs;
   if (vm.count("seed-runs") && vm.count("seed-runs-seconds"))
     seed_runs = SeedRunsTiming{vm["seed-runs"].as<int>(), vm["seed-runs-seconds"].as<double>()};
-  const std::string table = bench_markdown(rows, seed_runs);
+  const std::string table = bench_markdown(rows, seed_runs, sweep);
   write_file_atomically(out_dir / "bench.md", table);
   std::cout << table;
   return kExitOk;

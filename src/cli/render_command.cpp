@@ -48,6 +48,9 @@ RunResults read_current_run(const ExpectedRun& expected) {
   if (config.name != stem)
     throw InputError(fmt::format("{}: key 'name': value '{}' differs from the file's name '{}' (the report finds a "
                                  "run by its file name)", expected.config_path, config.name, stem));
+  if (!config.instance_sparsities.empty())
+    throw InputError(fmt::format("{}: key 'instances': the report's chapters are of single models; train a sweep "
+                                 "with `superpos train` and keep it out of the report's configs", expected.config_path));
   if (!fs::exists(expected.run_dir / "results.json"))
     throw InputError(fmt::format("{}: no trained run for {} (run `make report`)", expected.run_dir.string(),
                                  expected.config_path));

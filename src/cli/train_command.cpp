@@ -1,6 +1,11 @@
 // `superpos train`: one configuration in, one run folder out.
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <thread>
 #include <cstdio>
 #include <fmt/format.h>
 #include <iostream>
@@ -13,6 +18,7 @@
 #include "io/config.hpp"
 #include "io/run_results.hpp"
 #include "io/sha256.hpp"
+#include "train/thread_budget.hpp"
 
 namespace po = boost::program_options;
 
@@ -38,10 +44,95 @@ ParsedRun parse(const std::vector<std::string>& args, po::options_description& o
   return {load_run_config(vm["config"].as<std::string>(), vm), vm};
 }
 
+// The command as results.json records it. --threads is left out: it changes how long a sweep
+// takes, never what it computes, and the folder is the same for any thread count.
 std::string join_command(const std::vector<std::string>& args) {
   std::string command = "superpos train";
-  for (const std::string& arg : args) command += " " + arg;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    if (args[k] == "--threads" && k + 1 < args.size()) {
+      ++k;
+      continue;
+    }
+    if (args[k].starts_with("--threads=")) continue;
+    command += " " + args[k];
+  }
   return command;
+}
+
+RunResults run_results(const RunConfig& config, const TrainResult& trained, const std::string& command) {
+  RunResults results;
+  results.config = config;
+  results.config_hash = sha256_hex(canonical_text(config));
+  results.trainer_hash = std::string(source_hash_trainer());
+  results.command = command;
+  results.model = trained.model;
+  results.loss_log = trained.loss_log;
+  results.draws_used = trained.draws_used;
+  results.evaluation = evaluate_held_out(trained.model, config.train, held_out_samples(config.train));
+  return results;
+}
+
+// A sweep: one model per sparsity, each from the config's seed and its own stream (so every
+// instance starts from the same W and sees the same values; only the mask differs), trained on
+// up to `threads` threads. Each instance's results depend on nothing but its own settings: the
+// folder is byte-identical for any thread count.
+int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, const std::filesystem::path& out_dir,
+                unsigned requested_threads) {
+  const RunConfig& sweep = parsed.config;
+  const std::size_t n = sweep.instance_sparsities.size();
+  const char* makeflags = std::getenv("MAKEFLAGS");
+  ThreadBudget budget(requested_threads, makeflags ? makeflags : "");
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), n));
+  std::vector<std::optional<RunResults>> results(n);
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<std::size_t> next{0};
+  const auto started = std::chrono::steady_clock::now();
+  auto work = [&] {
+    for (std::size_t k = next++; k < n; k = next++) {
+      try {
+        RunConfig instance = sweep;
+        instance.name = fmt::format("{}.i{}", sweep.name, k);
+        instance.train.sparsity = sweep.instance_sparsities[k];
+        instance.instance_sparsities.clear();
+        results[k] = run_results(instance, train(instance.train, {}), join_command(args));
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& thread : pool) thread.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!errors[k]) continue;
+    try {
+      std::rethrow_exception(errors[k]);
+    } catch (const DivergenceError& error) {
+      fmt::print(stderr, "superpos: {}: instance {} (sparsity {}): {} (lr is {})\n",
+                 parsed.options["config"].as<std::string>(), k, sweep.instance_sparsities[k], error.what(),
+                 sweep.train.lr);
+      return kExitDiverged;
+    }
+  }
+  nlohmann::ordered_json listing = {{"format", "superpos-sweep-1"},
+                                    {"config_hash", sha256_hex(canonical_text(sweep))},
+                                    {"trainer_hash", std::string(source_hash_trainer())},
+                                    {"instances", nlohmann::ordered_json::array()}};
+  for (std::size_t k = 0; k < n; ++k)
+    listing["instances"].push_back({{"folder", fmt::format("i{}", k)}, {"sparsity", sweep.instance_sparsities[k]}});
+  const nlohmann::ordered_json timing = {{"sweep_seconds", seconds}, {"threads", threads}, {"instances", n}};
+  replace_directory_atomically(out_dir, is_run_file, [&](const std::filesystem::path& folder) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::filesystem::path instance = folder / fmt::format("i{}", k);
+      std::filesystem::create_directory(instance);
+      write_run(*results[k], instance);
+    }
+    write_file_atomically(folder / "instances.json", listing.dump(1) + "\n");
+    write_file_atomically(folder / "timing.json", timing.dump(1) + "\n");
+  });
+  return kExitOk;
 }
 
 }  // namespace
@@ -50,7 +141,9 @@ int train_command(const std::vector<std::string>& args) {
   po::options_description own("superpos train --config FILE --out DIR [--key value ...]");
   own.add_options()("help,h", "show this help")("config", po::value<std::string>(), "configuration file (INI)")(
       "out", po::value<std::string>(), "run folder to write (created if missing)")(
-      "quiet", "no progress line even on a terminal");
+      "quiet", "no progress line even on a terminal")(
+      "threads", po::value<unsigned>()->default_value(0),
+      "threads for the instances of a sweep (0: every core; under make -j, the job slots free)");
   bool wants_help = false;
   const ParsedRun parsed = parse(args, own, wants_help);
   if (wants_help) return kExitOk;
@@ -58,7 +151,9 @@ int train_command(const std::vector<std::string>& args) {
   const std::filesystem::path out_dir = parsed.options["out"].as<std::string>();
   ensure_output_directory(out_dir);
   check_directory_replaceable(out_dir, is_run_file);
-  check_disk_space(out_dir, run_folder_bytes(parsed.config.train));
+  check_disk_space(out_dir, run_folder_bytes(parsed.config.train) * std::max<std::size_t>(1, parsed.config.instance_sparsities.size()));
+  if (!parsed.config.instance_sparsities.empty())
+    return train_sweep(parsed, args, out_dir, parsed.options["threads"].as<unsigned>());
 
   const bool show_progress = !parsed.options.count("quiet") && ::isatty(STDERR_FILENO);
   const long steps = parsed.config.train.steps;
@@ -81,15 +176,7 @@ int train_command(const std::vector<std::string>& args) {
     return kExitDiverged;
   }
 
-  RunResults results;
-  results.config = parsed.config;
-  results.config_hash = sha256_hex(canonical_text(parsed.config));
-  results.trainer_hash = std::string(source_hash_trainer());
-  results.command = join_command(args);
-  results.model = trained.model;
-  results.loss_log = trained.loss_log;
-  results.draws_used = trained.draws_used;
-  results.evaluation = evaluate_held_out(trained.model, parsed.config.train, held_out_samples(parsed.config.train));
+  const RunResults results = run_results(parsed.config, trained, join_command(args));
   // Timing varies run to run, so it lives apart from the deterministic results.
   const nlohmann::ordered_json timing = {{"wall_seconds", trained.wall_seconds}, {"loop_seconds", trained.loop_seconds}, {"steps", steps}};
   // The whole folder is replaced in one step: never new tables beside an old results.json.

@@ -47,6 +47,8 @@ constexpr KeySpec kKeys[] = {
     {"claims", "", "claims the report checks on this run, separated by spaces (`superpos claims --list`)"},
     {"compare_with", "", "another configuration (the denser one) that comparison_claims compare this run with"},
     {"comparison_claims", "", "claims comparing compare_with with this run, separated by spaces"},
+    {"instances", "", "train one model per sparsity, side by side: a list (0, 0.5, 0.9) or a sweep "
+                      "1 - B^-linspace(A, C, n) (the Anthropic notebook: 1 - 20^-linspace(0, 1, 10)); replaces sparsity"},
     {"memory_limit_mb", "8192", "refuse a run whose buffers need more than this many MiB (1 <= limit <= 1048576)"},
 };
 
@@ -185,6 +187,55 @@ class Validator {
     return value + 0.0;  // -0 reads as 0: one value, one config hash
   }
 
+  // `instances`: empty (one model), a comma-separated list of sparsities, or the sweep
+  // 1 - B^-linspace(A, C, n), whose k-th sparsity is 1 - B^-(A + k (C - A) / (n - 1)).
+  std::vector<double> sparsities(const std::string& key) const {
+    const std::string expected = "sparsities 0 <= s < 1 as 0, 0.5, 0.9 or 1 - B^-linspace(A, C, n) with 2 <= n <= 1000";
+    std::string text;
+    for (char c : raw(key)) if (c != ' ') text += c;
+    std::vector<double> out;
+    if (text.empty()) return out;
+    auto number = [&](std::string_view word) {
+      double value = 0.0;
+      const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
+      if (word.empty() || ec != std::errc() || end != word.data() + word.size() || !std::isfinite(value))
+        fail(key, fmt::format("has '{}', which is not a number", word), expected);
+      return value + 0.0;
+    };
+    if (text.starts_with("1-")) {
+      const auto caret = text.find("^-linspace(");
+      if (caret == std::string::npos || !text.ends_with(")")) fail(key, "is not a list or a sweep", expected);
+      const double base = number(std::string_view(text).substr(2, caret - 2));
+      std::vector<std::string_view> args;
+      std::string_view inner = std::string_view(text).substr(caret + 11, text.size() - caret - 12);
+      for (std::size_t at = 0;;) {
+        const auto comma = inner.find(',', at);
+        args.push_back(inner.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+        if (comma == std::string_view::npos) break;
+        at = comma + 1;
+      }
+      if (args.size() != 3) fail(key, "needs linspace(A, C, n)", expected);
+      const double first = number(args[0]), last = number(args[1]), count = number(args[2]);
+      if (count != std::floor(count) || count < 2 || count > 1000) fail(key, "has a count n out of range", expected);
+      if (!(base > 1.0)) fail(key, "has a base B not above 1", expected);
+      const int n = static_cast<int>(count);
+      for (int k = 0; k < n; ++k) out.push_back(1.0 - std::pow(base, -(first + k * (last - first) / (n - 1))));
+    } else {
+      for (std::size_t at = 0;;) {
+        const auto comma = text.find(',', at);
+        out.push_back(number(std::string_view(text).substr(at, comma == std::string::npos ? std::string::npos : comma - at)));
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+      }
+      if (out.size() > 1000) fail(key, "lists more than 1000 instances", expected);
+    }
+    for (double& s : out) {
+      if (!(s >= 0.0 && s < 1.0)) fail(key, fmt::format("gives sparsity {}, out of range", s), expected);
+      s += 0.0;
+    }
+    return out;
+  }
+
   // A space-separated list of names, each one of `known`, none repeated.
   template <std::size_t N>
   std::vector<std::string> names(const std::string& key, const std::string_view (&known)[N]) const {
@@ -237,6 +288,7 @@ RunConfig validate(const Validator& v) {
   t.stream_offset = static_cast<std::uint64_t>(
       v.integer("stream_offset", 0, 1'000'000'000'000LL, "a whole number 0 <= stream_offset <= 10^12"));
   t.log_every = static_cast<long>(v.integer("log_every", 1, 10'000'000, "a whole number >= 1"));
+  config.instance_sparsities = v.sparsities("instances");
   config.memory_limit_mb = static_cast<long>(v.integer("memory_limit_mb", 1, 1 << 20, "a whole number 1 <= memory_limit_mb <= 1048576"));
   const std::uint64_t needed_mb = (training_buffer_bytes(t) + (1 << 20) - 1) >> 20;
   if (needed_mb > static_cast<std::uint64_t>(config.memory_limit_mb))
@@ -318,7 +370,10 @@ std::string canonical_text(const RunConfig& config) {
       config.name, config.title, t.features, t.hidden, to_string(t.activation),
       t.input == InputDistribution::uniform ? "uniform" : "normal", t.sparsity, t.importance_decay,
       t.steps, t.batch, t.lr, t.weight_decay, t.seed, t.stream_offset, t.log_every, fmt::join(config.claims, " "),
-      config.compare_with, fmt::join(config.comparison_claims, " "));
+      config.compare_with, fmt::join(config.comparison_claims, " ")) +
+         // Only a sweep has the line, so that the hash of every single-model config stays what it was.
+         (config.instance_sparsities.empty() ? std::string()
+                                             : fmt::format("instances = {}\n", fmt::join(config.instance_sparsities, ", ")));
 }
 
 }  // namespace superpos

@@ -23,6 +23,9 @@ struct RunConfig {
   std::vector<std::string> claims;
   std::string compare_with;                     // a denser configuration this run is compared with
   std::vector<std::string> comparison_claims;   // claims comparing compare_with with this run
+  // A sweep: one model per sparsity, trained side by side (train.sparsity is then unused). Empty
+  // for a single model.
+  std::vector<double> instance_sparsities;
   // A resource limit, not a parameter: not in the config hash. A run whose buffers would exceed
   // it is refused before anything is allocated.
   long memory_limit_mb = 8192;

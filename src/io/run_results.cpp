@@ -155,7 +155,10 @@ std::uint64_t run_folder_bytes(const TrainSettings& t) {
 
 bool is_run_file(const std::string& name) {
   static const char* const kNames[] = {"weights.csv", "bias.csv", "angles.csv", "interactions.csv", "interference.csv",
-                                       "loss.csv", "features.csv", "results.json", "timing.json"};
+                                       "loss.csv", "features.csv", "results.json", "timing.json", "instances.json"};
+  // A sweep's instance folders: i0, i1, ...
+  if (name.size() > 1 && name[0] == 'i' && std::all_of(name.begin() + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return true;
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 

@@ -16,7 +16,6 @@ import torch
 from torch import nn
 import torch.optim as optim
 
-torch.set_num_threads(1)
 
 
 class DummyModel(nn.Module):
@@ -71,7 +70,9 @@ def main():
     p.add_argument("--features", type=int, default=5)
     p.add_argument("--hidden", type=int, default=2)
     p.add_argument("--input", choices=["normal", "uniform"], default="normal")
+    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (make bench: 1, and all cores)")
     a = p.parse_args()
+    torch.set_num_threads(a.threads)
 
     torch.manual_seed(a.seed)
     skip_draws(a.stream_offset)

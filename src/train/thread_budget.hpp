@@ -1,0 +1,28 @@
+// How many threads a sweep may use. Alone, every core (or what --threads asks). Under `make -j`,
+// whose other jobs are using cores too, a thread beyond the first runs only on a job slot taken
+// from make's jobserver, and gives it back when done: make -jN and the threads of its jobs
+// together never run more than N things at once.
+#pragma once
+
+#include <string>
+
+namespace superpos {
+
+class ThreadBudget {
+ public:
+  // `requested` 0 means every core. `makeflags` is $MAKEFLAGS (empty when not under make).
+  ThreadBudget(unsigned requested, const std::string& makeflags);
+  ~ThreadBudget();  // returns the slots taken
+  ThreadBudget(const ThreadBudget&) = delete;
+  ThreadBudget& operator=(const ThreadBudget&) = delete;
+
+  unsigned threads() const { return threads_; }
+
+ private:
+  unsigned threads_ = 1;
+  int read_fd_ = -1, write_fd_ = -1;
+  bool own_fds_ = false;  // opened a jobserver fifo (make 4.4) rather than inherited pipe ends
+  std::string tokens_;    // the bytes read from the jobserver, written back as they were
+};
+
+}  // namespace superpos
