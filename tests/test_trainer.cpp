@@ -65,3 +65,33 @@ TEST_CASE("The four article runs reproduce the printed tensors within 1e-4", "[t
     CHECK(worst <= 1e-4);
   }
 }
+
+TEST_CASE("Drawing the batches on a second thread gives the same run", "[train]") {
+  // 20 x 5 is large enough for the drawing thread (from kLargeKernelFromWeights weights on); the
+  // run must not change in one bit, nor the draws it takes from the stream.
+  TrainSettings settings;
+  settings.features = 20;
+  settings.hidden = 5;
+  settings.activation = Activation::relu;
+  settings.sparsity = 0.7;
+  settings.steps = 50;
+  settings.batch = 96;
+  settings.log_every = 7;
+  const TrainResult one = train(settings, {}, 1);
+  const TrainResult two = train(settings, {}, 2);
+  CHECK(one.model.weights == two.model.weights);
+  CHECK(one.model.bias == two.model.bias);
+  CHECK(one.draws_used == two.draws_used);
+  REQUIRE(one.loss_log.size() == two.loss_log.size());
+  for (std::size_t k = 0; k < one.loss_log.size(); ++k) CHECK(one.loss_log[k].loss == two.loss_log[k].loss);
+}
+
+TEST_CASE("A run that diverges stops its drawing thread and reports the divergence", "[train]") {
+  TrainSettings s;
+  s.features = 20;
+  s.hidden = 5;
+  s.steps = 500;
+  s.lr = 1e30;
+  s.weight_decay = 0.0;
+  CHECK_THROWS_AS(train(s, {}, 2), DivergenceError);  // and returns: the drawer does not wait forever
+}

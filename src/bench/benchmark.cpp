@@ -156,15 +156,16 @@ std::string bench_csv(const std::vector<BenchRow>& rows) {
   std::string csv =
       "configuration,features,hidden,steps,batch,superpos_s_median,superpos_s_min,superpos_s_max,repeats,"
       "pytorch_s,speedup,steps_per_s,rng_floor_s,train_over_floor,superpos_peak_rss_mb,pytorch_peak_rss_mb,"
-      "pytorch_all_threads_s\n";
+      "pytorch_all_threads_s,superpos_all_threads_s\n";
   for (const BenchRow& row : rows) {
     const Columns c = derived(row);
-    csv += fmt::format("{},{},{},{},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{:.4f},{},{:.1f},{},{}\n", row.name,
+    csv += fmt::format("{},{},{},{},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{:.4f},{},{:.1f},{},{},{}\n", row.name,
                        row.settings.features, row.settings.hidden, row.settings.steps, row.settings.batch,
                        row.superpos.median(), row.superpos.min(), row.superpos.max(), row.superpos.seconds.size(),
                        c.torch_seconds, c.ratio, c.steps_per_second, row.floor.median(), c.over_floor,
                        row.superpos_peak_rss_mb, c.torch_rss,
-                       row.torch_all_threads ? fmt::format("{:.4f}", row.torch_all_threads->seconds) : "");
+                       row.torch_all_threads ? fmt::format("{:.4f}", row.torch_all_threads->seconds) : "",
+                       row.superpos_all_threads ? fmt::format("{:.4f}", row.superpos_all_threads->median()) : "");
   }
   return csv;
 }
@@ -182,8 +183,11 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
     const auto or_dash = [](const std::string& s) { return s.empty() ? std::string("–") : s; };
     const std::string torch_cell =
         c.torch_seconds.empty() ? "" : c.torch_seconds + (row.torch_all_threads ? fmt::format(" / {:.3f}", row.torch_all_threads->seconds) : "");
-    md += fmt::format("| {} | {} x {} | {} | {:.3f} | {} | {} | {} | {:.3f} | {} | {:.0f} / {} |\n", row.name,
-                      row.settings.features, row.settings.hidden, row.settings.steps, row.superpos.median(),
+    const std::string superpos_cell =
+        fmt::format("{:.3f}", row.superpos.median()) +
+        (row.superpos_all_threads ? fmt::format(" / {:.3f}", row.superpos_all_threads->median()) : "");
+    md += fmt::format("| {} | {} x {} | {} | {} | {} | {} | {} | {:.3f} | {} | {:.0f} / {} |\n", row.name,
+                      row.settings.features, row.settings.hidden, row.settings.steps, superpos_cell,
                       or_dash(torch_cell), or_dash(c.ratio.empty() ? "" : c.ratio + "x"), c.steps_per_second,
                       row.floor.median(), c.over_floor, row.superpos_peak_rss_mb, or_dash(c.torch_rss));
     most_repeats = std::max(most_repeats, row.superpos.seconds.size());
@@ -191,7 +195,8 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
   md += fmt::format(
       "\nSeconds of the training loop, one thread. superpos: median of {} processes per configuration (3 "
       "for each larger model; every time is in bench.csv); PyTorch: one run, on one thread and, for the "
-      "larger models, after the slash on all {} cores (speed-up against one thread). The floor draws the "
+      "larger models, after the slash on all {} cores (speed-up against one thread); superpos on every core "
+      "likewise, after its slash (the batches drawn on a second core while the first steps). The floor draws the "
       "same random numbers with no model. Peak RSS is the whole process's.\n",
       most_repeats, std::thread::hardware_concurrency());
   if (sweep)

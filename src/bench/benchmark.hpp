@@ -48,7 +48,8 @@ std::string python();
 struct BenchRow {
   std::string name;
   TrainSettings settings;
-  Timing superpos;
+  Timing superpos;                              // one thread
+  std::optional<Timing> superpos_all_threads;   // every core (the larger models' rows)
   Timing floor;
   double superpos_peak_rss_mb = 0.0;
   std::optional<ProcessMeasure> torch;             // one thread

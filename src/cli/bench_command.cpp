@@ -1,5 +1,6 @@
 // `superpos bench`: times each configuration (median of repeats), the random-number floor under it
 // and the PyTorch reference on the same stream, and writes the table as CSV and Markdown.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <thread>
 #include <filesystem>
@@ -80,7 +81,7 @@ int bench_command(const std::vector<std::string>& args) {
     fmt::print(stderr, "superpos bench: {} ({} run{})\n", row.name, row_repeats, row_repeats == 1 ? "" : "s");
     const std::string scratch = (out_dir / ".bench-run").string();
     std::vector<std::string> argv = {std::filesystem::read_symlink("/proc/self/exe").string(), "train", "--config",
-                                     job.config_path, "--out", scratch, "--quiet"};
+                                     job.config_path, "--out", scratch, "--quiet", "--threads", "1"};
     argv.insert(argv.end(), job.overrides.begin(), job.overrides.end());
     // One untimed run first: the first process after a pause ran ~15% slower (clock and caches
     // warming up), which made whichever configuration came first look slower than the others.
@@ -89,6 +90,13 @@ int bench_command(const std::vector<std::string>& args) {
       time_training_processes(argv, scratch, 1, ignored_rss);
     }
     row.superpos = time_training_processes(argv, scratch, row_repeats, row.superpos_peak_rss_mb);
+    if (!job.overrides.empty() && std::thread::hardware_concurrency() > 1) {
+      std::vector<std::string> all_threads = argv;
+      all_threads[std::find(all_threads.begin(), all_threads.end(), "--threads") - all_threads.begin() + 1] = "0";
+      double rss = 0.0;
+      row.superpos_all_threads = time_training_processes(all_threads, scratch, row_repeats, rss);
+      row.superpos_peak_rss_mb = std::max(row.superpos_peak_rss_mb, rss);
+    }
     row.floor = time_random_numbers(row.settings, row_repeats);
     if (with_torch) row.torch = time_torch_reference(vm["torch"].as<std::string>(), row.settings);
     const int cores = static_cast<int>(std::thread::hardware_concurrency());

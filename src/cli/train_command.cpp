@@ -143,7 +143,8 @@ int train_command(const std::vector<std::string>& args) {
       "out", po::value<std::string>(), "run folder to write (created if missing)")(
       "quiet", "no progress line even on a terminal")(
       "threads", po::value<unsigned>()->default_value(0),
-      "threads for the instances of a sweep (0: every core; under make -j, the job slots free)");
+      "threads (0: every core; under make -j, only the job slots free): a sweep trains its instances on them, "
+      "a single model draws its batches on a second one");
   bool wants_help = false;
   const ParsedRun parsed = parse(args, own, wants_help);
   if (wants_help) return kExitOk;
@@ -165,9 +166,13 @@ int train_command(const std::vector<std::string>& args) {
                record.loss, elapsed > 0 ? (record.step + 1) / elapsed : 0.0);
     if (record.step == steps - 1) fmt::print(stderr, "\n");
   };
+  // A single model uses a second core, when it has one to itself, to draw the batches ahead.
+  const char* makeflags = std::getenv("MAKEFLAGS");
+  const unsigned requested = parsed.options["threads"].as<unsigned>();
+  ThreadBudget budget(std::min(requested == 0 ? 2u : requested, 2u), makeflags ? makeflags : "");
   TrainResult trained;
   try {
-    trained = train(parsed.config.train, progress);
+    trained = train(parsed.config.train, progress, budget.threads());
   } catch (const DivergenceError& error) {
     // Name the file and the value to change; nothing has been written into the run folder.
     if (show_progress) fmt::print(stderr, "\n");

@@ -1,6 +1,9 @@
 #include "train/trainer.hpp"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cmath>
 #include <fmt/format.h>
 #include <span>
@@ -41,7 +44,79 @@ bool all_finite(const ToyModel& model) {
 
 }  // namespace
 
-TrainResult train(const TrainSettings& settings, const ProgressCallback& progress) {
+// The batches of a run, drawn in order from one generator. On one thread each is drawn when asked
+// for. On two, a second thread draws batch t + 1 (into the other of two buffers) while the model
+// takes its step on batch t: the same draws in the same order, so the same run, in about the time
+// of the slower of the two.
+class BatchSource {
+ public:
+  BatchSource(const TrainSettings& settings, TorchGenerator& generator, bool ahead)
+      : settings_(settings), generator_(generator) {
+    for (Batch& b : buffers_) b.resize(settings.batch, settings.features);
+    if (ahead) drawer_ = std::jthread([this](std::stop_token stop) { draw_ahead(stop); });
+  }
+  ~BatchSource() {
+    if (drawer_.joinable()) {
+      drawer_.request_stop();
+      {
+        std::lock_guard lock(mutex_);
+      }
+      changed_.notify_all();
+    }
+  }
+
+  // The batch of `step`; valid until done(step).
+  const Batch& get(long step) {
+    if (!drawer_.joinable()) {
+      draw_batch(generator_, settings_.sparsity, buffers_[0], scratch_, settings_.input);
+      return buffers_[0];
+    }
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return drawn_ >= step; });
+    return buffers_[step % 2];
+  }
+  void done(long step) {
+    if (!drawer_.joinable()) return;
+    {
+      std::lock_guard lock(mutex_);
+      used_ = step;
+    }
+    changed_.notify_all();
+  }
+  // Draws taken from the stream by the batches of steps 0..steps-1 (the drawer has finished).
+  void finish() {
+    if (drawer_.joinable()) drawer_.join();
+  }
+
+ private:
+  void draw_ahead(std::stop_token stop) {
+    for (long step = 0; step < settings_.steps; ++step) {
+      {
+        std::unique_lock lock(mutex_);
+        // Buffer step % 2 is free once the step two before has been used.
+        changed_.wait(lock, [&] { return used_ >= step - 2 || stop.stop_requested(); });
+        if (stop.stop_requested()) return;
+      }
+      draw_batch(generator_, settings_.sparsity, buffers_[step % 2], scratch_, settings_.input);
+      {
+        std::lock_guard lock(mutex_);
+        drawn_ = step;
+      }
+      changed_.notify_all();
+    }
+  }
+
+  const TrainSettings& settings_;
+  TorchGenerator& generator_;
+  Batch buffers_[2];
+  BatchScratch scratch_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  long drawn_ = -1, used_ = -1;
+  std::jthread drawer_;  // last: started after, and stopped before, everything it uses
+};
+
+TrainResult train(const TrainSettings& settings, const ProgressCallback& progress, unsigned threads) {
   const auto started = std::chrono::steady_clock::now();
   TorchGenerator generator(settings.seed);
   generator.discard(settings.stream_offset);
@@ -59,15 +134,18 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
   AdamWMoments bias_moments(static_cast<std::size_t>(model.bias.size()));
   CosineSchedule schedule(settings.lr, settings.steps);
 
-  Batch inputs(settings.batch, settings.features);
-  BatchScratch scratch;
+  // Only where a step is long enough to hide a batch's drawing behind it: at 5 x 2 a step takes
+  // ~15 us and handing batches between threads made the run 1.6x slower (0.157 s -> 0.246 s).
+  const bool draw_ahead = threads >= 2 && settings.steps > 1 &&
+                          static_cast<std::size_t>(settings.features) * settings.hidden >= kLargeKernelFromWeights;
+  BatchSource batches(settings, generator, draw_ahead);
   GradientWorkspace workspace;
   Gradients gradients;
   double last_finite_loss = std::nan("");
   const auto loop_started = std::chrono::steady_clock::now();
   for (long step = 0; step < settings.steps; ++step) {
-    draw_batch(generator, settings.sparsity, inputs, scratch, settings.input);
-    loss_and_gradients(model, inputs, importance, workspace, gradients);
+    loss_and_gradients(model, batches.get(step), importance, workspace, gradients);
+    batches.done(step);
     if (!std::isfinite(gradients.loss)) throw DivergenceError(step, last_finite_loss);
     last_finite_loss = gradients.loss;
 
@@ -87,6 +165,7 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
       if (progress) progress(result.loss_log.back());
     }
   }
+  batches.finish();
   result.draws_used = generator.draws() - settings.stream_offset;
   const auto finished = std::chrono::steady_clock::now();
   result.wall_seconds = std::chrono::duration<double>(finished - started).count();

@@ -57,7 +57,8 @@ using ProgressCallback = std::function<void(const LossRecord&)>;
 // W ~ xavier_normal_ (std = sqrt(2 / (features + hidden))), drawn as torch.nn.init does.
 Weights xavier_normal(int features, int hidden, class TorchGenerator& generator);
 
-TrainResult train(const TrainSettings& settings, const ProgressCallback& progress = {});
+// `threads` 2 or more: the batches are drawn on a second thread, one step ahead (the same run).
+TrainResult train(const TrainSettings& settings, const ProgressCallback& progress = {}, unsigned threads = 1);
 
 // Bytes of the buffers train() allocates for these settings: the batch (features x batch floats)
 // three times over (inputs, normals, uniforms) plus per-parameter state; what a run needs in RAM.
