@@ -177,7 +177,7 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
       "| peak RSS MB, superpos / PyTorch |\n"
       // Pandoc sizes the columns of a wide pipe table by these dashes.
       "|:-------------|:--------|------:|-------:|-------:|-------:|-------:|------:|-------:|---------:|\n";
-  std::size_t most_repeats = 0;
+  std::size_t article_repeats = 0, larger_repeats = 0;
   for (const BenchRow& row : rows) {
     const Columns c = derived(row);
     const auto or_dash = [](const std::string& s) { return s.empty() ? std::string("–") : s; };
@@ -190,19 +190,21 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
                       row.settings.features, row.settings.hidden, row.settings.steps, superpos_cell,
                       or_dash(torch_cell), or_dash(c.ratio.empty() ? "" : c.ratio + "x"), c.steps_per_second,
                       row.floor.median(), c.over_floor, row.superpos_peak_rss_mb, or_dash(c.torch_rss));
-    most_repeats = std::max(most_repeats, row.superpos.seconds.size());
+    std::size_t& repeats = row.superpos_all_threads ? larger_repeats : article_repeats;
+    repeats = std::max(repeats, row.superpos.seconds.size());
   }
   md += fmt::format(
-      "\nSeconds of the training loop, one thread. superpos: median of {} processes per configuration (3 "
-      "for each larger model; every time is in bench.csv); PyTorch: one run, on one thread and, for the "
+      "\nSeconds of the training loop, one thread. superpos: median of {} processes per configuration{}"
+      " (every time is in bench.csv); PyTorch: one run, on one thread and, for the "
       "larger models, after the slash on all {} cores (speed-up against one thread); superpos on every core "
       "likewise, after its slash (the batches drawn on a second core while the first steps). The floor draws the "
       "same random numbers with no model. Peak RSS is the whole process's.\n",
-      most_repeats, std::thread::hardware_concurrency());
+      article_repeats, larger_repeats ? fmt::format(" and of {} per larger model", larger_repeats) : std::string(),
+      std::thread::hardware_concurrency());
   if (sweep)
     md += fmt::format("\nA sweep of {} instances of {} x {} (1,000 steps each, sparsities 1 - 20^-linspace(0, 1, {})), "
                       "trained side by side: {:.2f} s on one thread, {:.2f} s on {} threads, {:.2f}x faster (median "
-                      "of {} runs each, results byte-identical).\n",
+                      "of {} runs each).\n",
                       sweep->instances, sweep->features, sweep->hidden, sweep->instances, sweep->one_thread.median(),
                       sweep->all_threads.median(), sweep->threads, sweep->one_thread.median() / sweep->all_threads.median(),
                       sweep->one_thread.seconds.size());

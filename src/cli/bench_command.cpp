@@ -1,6 +1,7 @@
 // `superpos bench`: times each configuration (median of repeats), the random-number floor under it
 // and the PyTorch reference on the same stream, and writes the table as CSV and Markdown.
 #include <algorithm>
+#include <cstdlib>
 #include <boost/program_options.hpp>
 #include <thread>
 #include <filesystem>
@@ -67,6 +68,12 @@ int bench_command(const std::vector<std::string>& args) {
     for (const auto& [features, hidden] : {std::pair{"20", "5"}, {"100", "20"}, {"400", "40"}})
       jobs.push_back({scaling_config, {"--name", fmt::format("larger_{}x{}", features, hidden), "--features",
                                                 features, "--hidden", hidden, "--steps", "1000"}});
+
+  // Each timed process runs alone and is told its thread count; under make (which runs make bench
+  // with a jobserver it does not hand to this recipe) superpos train would otherwise take one thread
+  // whatever it was told, and "every core" would time one.
+  ::unsetenv("MAKEFLAGS");
+  ::unsetenv("MFLAGS");
 
   std::vector<BenchRow> rows;
   for (const Job& job : jobs) {
