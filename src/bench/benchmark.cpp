@@ -176,7 +176,7 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
       "| configuration | N x H | steps | superpos s | PyTorch s | speed-up | steps/s | floor s | training / floor "
       "| peak RSS MB, superpos / PyTorch |\n"
       // Pandoc sizes the columns of a wide pipe table by these dashes.
-      "|:-------------|:--------|------:|-------:|-------:|-------:|-------:|------:|-------:|---------:|\n";
+      "|:-----------------|:--------|------:|--------:|--------:|-------:|-------:|------:|-------:|---------:|\n";
   std::size_t article_repeats = 0, larger_repeats = 0;
   for (const BenchRow& row : rows) {
     const Columns c = derived(row);
