@@ -21,7 +21,8 @@ INPUTS=build/interrupts-inputs
 rm -rf "$INPUTS" && mkdir -p "$INPUTS" && cp -r report "$INPUTS/report"
 find "$INPUTS/report/configs" -name '*_uniform.ini' -delete
 report() { make --no-print-directory report REPORT_DIR="$INPUTS/report" OUT="$OUT" SEEDS="$SEEDS" "$@" >/dev/null; }
-artefacts() { (cd "$OUT" && find runs seeds figures seed-gallery report -type f ! -name timing.json | LC_ALL=C sort); }
+# Logs and timings are of the build, not of the results: LaTeX's log names pandoc's temporary folder.
+artefacts() { (cd "$OUT" && find runs seeds figures seed-gallery report -type f ! -name timing.json ! -name report-latex.log | LC_ALL=C sort); }
 leftovers() { find "$OUT" \( -name '*.tmp' -o -name '*.tmp.*' -o -name '.*.tmp*' \) -print; }
 
 reference_files() { (cd "$REFERENCE" && find . -type f | sed 's|^\./||' | LC_ALL=C sort); }
