@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "io/config.hpp"
+#include "io/sha256.hpp"
 
 namespace po = boost::program_options;
 
@@ -42,6 +44,13 @@ Thresholds load_thresholds(const std::filesystem::path& path) {
       throw InputError(fmt::format("{}: key '{}': value '{}' is out of range (expected a finite number >= 0)",
                                    path.string(), key, *target));
   return t;
+}
+
+std::string thresholds_digest(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return sha256_hex(text.str());
 }
 
 }  // namespace superpos

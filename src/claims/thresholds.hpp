@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace superpos {
 
@@ -22,5 +23,9 @@ struct Thresholds {
 
 // Every key must be present and a finite number >= 0; throws InputError naming file, line and key.
 Thresholds load_thresholds(const std::filesystem::path& path);
+
+// SHA-256 of the thresholds file's bytes: what a figure whose marks are verdicts (the seed gallery)
+// records, so that the renderer can tell it was drawn with other thresholds.
+std::string thresholds_digest(const std::filesystem::path& path);
 
 }  // namespace superpos

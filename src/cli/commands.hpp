@@ -22,8 +22,6 @@ boost::program_options::variables_map parse_options(const std::vector<std::strin
 int train_command(const std::vector<std::string>& args);
 int plot_command(const std::vector<std::string>& args);
 int plot_seeds_command(const std::vector<std::string>& args);
-// sha256 of a thresholds file as the gallery's figures.json records it.
-std::string thresholds_digest(const std::string& path);
 int claims_command(const std::vector<std::string>& args);
 int render_command(const std::vector<std::string>& args);
 int draws_command(const std::vector<std::string>& args);

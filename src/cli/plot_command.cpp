@@ -34,7 +34,6 @@ int plot_command(const std::vector<std::string>& args) {
     return name == "figures.json" || ends_with(".svg") || ends_with(".pdf");
   };
   const auto only = vm.count("only") ? vm["only"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  check_directory_replaceable(out, is_figure_file);
   // Every figure of the run is drawn anew into a fresh folder that replaces the old one whole.
   replace_directory_atomically(out, is_figure_file,
                                [&](const std::filesystem::path& folder) { plot_run_figures(run, folder, only); });

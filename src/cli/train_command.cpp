@@ -2,7 +2,6 @@
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <exception>
 #include <optional>
 #include <thread>
@@ -80,8 +79,7 @@ int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, c
                 unsigned requested_threads) {
   const RunConfig& sweep = parsed.config;
   const std::size_t n = sweep.instance_sparsities.size();
-  const char* makeflags = std::getenv("MAKEFLAGS");
-  ThreadBudget budget(requested_threads, makeflags ? makeflags : "");
+  ThreadBudget budget(requested_threads);
   const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), n));
   std::vector<std::optional<RunResults>> results(n);
   std::vector<std::exception_ptr> errors(n);
@@ -167,9 +165,8 @@ int train_command(const std::vector<std::string>& args) {
     if (record.step == steps - 1) fmt::print(stderr, "\n");
   };
   // A single model uses a second core, when it has one to itself, to draw the batches ahead.
-  const char* makeflags = std::getenv("MAKEFLAGS");
   const unsigned requested = parsed.options["threads"].as<unsigned>();
-  ThreadBudget budget(std::min(requested == 0 ? 2u : requested, 2u), makeflags ? makeflags : "");
+  ThreadBudget budget(std::min(requested == 0 ? 2u : requested, 2u));
   TrainResult trained;
   try {
     trained = train(parsed.config.train, progress, budget.threads());

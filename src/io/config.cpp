@@ -202,18 +202,20 @@ class Validator {
         fail(key, fmt::format("has '{}', which is not a number", word), expected);
       return value + 0.0;
     };
+    auto split = [](std::string_view list) {  // at commas, keeping empty words (an error later)
+      std::vector<std::string_view> words;
+      for (std::size_t at = 0;;) {
+        const auto comma = list.find(',', at);
+        words.push_back(list.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+        if (comma == std::string_view::npos) return words;
+        at = comma + 1;
+      }
+    };
     if (text.starts_with("1-")) {
       const auto caret = text.find("^-linspace(");
       if (caret == std::string::npos || !text.ends_with(")")) fail(key, "is not a list or a sweep", expected);
       const double base = number(std::string_view(text).substr(2, caret - 2));
-      std::vector<std::string_view> args;
-      std::string_view inner = std::string_view(text).substr(caret + 11, text.size() - caret - 12);
-      for (std::size_t at = 0;;) {
-        const auto comma = inner.find(',', at);
-        args.push_back(inner.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
-        if (comma == std::string_view::npos) break;
-        at = comma + 1;
-      }
+      const auto args = split(std::string_view(text).substr(caret + 11, text.size() - caret - 12));
       if (args.size() != 3) fail(key, "needs linspace(A, C, n)", expected);
       const double first = number(args[0]), last = number(args[1]), count = number(args[2]);
       if (count != std::floor(count) || count < 2 || count > 1000) fail(key, "has a count n out of range", expected);
@@ -221,12 +223,7 @@ class Validator {
       const int n = static_cast<int>(count);
       for (int k = 0; k < n; ++k) out.push_back(1.0 - std::pow(base, -(first + k * (last - first) / (n - 1))));
     } else {
-      for (std::size_t at = 0;;) {
-        const auto comma = text.find(',', at);
-        out.push_back(number(std::string_view(text).substr(at, comma == std::string::npos ? std::string::npos : comma - at)));
-        if (comma == std::string::npos) break;
-        at = comma + 1;
-      }
+      for (std::string_view word : split(text)) out.push_back(number(word));
       if (out.size() > 1000) fail(key, "lists more than 1000 instances", expected);
     }
     for (double& s : out) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <fcntl.h>
 #include <thread>
 #include <unistd.h>
@@ -22,6 +23,11 @@ std::string jobserver_auth(const std::string& makeflags) {
 }
 
 }  // namespace
+
+std::string environment_makeflags() {
+  const char* flags = std::getenv("MAKEFLAGS");
+  return flags ? flags : "";
+}
 
 ThreadBudget::ThreadBudget(unsigned requested, const std::string& makeflags) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());

@@ -8,10 +8,14 @@
 
 namespace superpos {
 
+// $MAKEFLAGS, or "" outside make.
+std::string environment_makeflags();
+
 class ThreadBudget {
  public:
-  // `requested` 0 means every core. `makeflags` is $MAKEFLAGS (empty when not under make).
-  ThreadBudget(unsigned requested, const std::string& makeflags);
+  // `requested` 0 means every core. `makeflags` is $MAKEFLAGS (empty when not under make); the
+  // tests pass their own.
+  explicit ThreadBudget(unsigned requested, const std::string& makeflags = environment_makeflags());
   ~ThreadBudget();  // returns the slots taken
   ThreadBudget(const ThreadBudget&) = delete;
   ThreadBudget& operator=(const ThreadBudget&) = delete;
