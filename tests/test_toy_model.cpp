@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "model/toy_model.hpp"
+#include "model/large_batch_kernel.hpp"
 
 using namespace superpos;
 
@@ -195,6 +198,48 @@ TEST_CASE("The large-model kernel agrees with the loss and gradients computed in
         CHECK((g.weights.cast<double>() - grad_w).cwiseAbs().maxCoeff() <= 1e-5 * scale);
         const Eigen::VectorXd grad_b = gz.colwise().sum().transpose();
         CHECK((g.bias.cast<double>() - grad_b).cwiseAbs().maxCoeff() <= 1e-5 * grad_b.cwiseAbs().maxCoeff() + 1e-9);
+      }
+    }
+  }
+}
+
+TEST_CASE("The large-model kernel's AVX-512, AVX2 and baseline variants agree bit for bit", "[model]") {
+  // A run must not depend on the machine it trained on: the variants block the products
+  // differently and pack the nonzero lists differently, but add the same numbers in the same order.
+  const std::vector<std::string> variants = large_kernel_variants();
+  INFO("variants on this CPU: " << variants.size());
+  REQUIRE(variants.back() == "baseline");
+  struct Shape {
+    std::size_t features, hidden, batch;
+  };
+  for (const Shape shape : {Shape{400, 40, 1024}, Shape{21, 7, 37}, Shape{100, 20, 1000}}) {
+    for (double sparsity : {0.0, 0.9}) {
+      for (bool relu : {false, true}) {
+        std::mt19937 engine(static_cast<unsigned>(shape.features + shape.batch));
+        std::normal_distribution<float> normal;
+        std::uniform_real_distribution<float> uniform;
+        std::vector<float> weights(shape.features * shape.hidden), bias(shape.features), x(shape.batch * shape.features);
+        for (float& w : weights) w = 0.2f * normal(engine);
+        for (float& b : bias) b = 0.1f * normal(engine);
+        for (float& v : x) v = uniform(engine) < sparsity ? 0.0f : normal(engine);
+        const Eigen::VectorXf importance = feature_importance(static_cast<int>(shape.features), 0.9);
+        auto run = [&](const std::string& variant) {
+          LargeKernelScratch scratch;
+          std::vector<double> gw(weights.size()), gb(bias.size());
+          double loss = 0.0;
+          large_batch_kernel_variant(variant, weights.data(), bias.data(), relu, x.data(), importance.data(),
+                                     {shape.batch, shape.features, shape.hidden}, scratch, gw.data(), gb.data(),
+                                     &loss);
+          gw.insert(gw.end(), gb.begin(), gb.end());
+          gw.push_back(loss);
+          return gw;
+        };
+        const std::vector<double> baseline = run("baseline");
+        for (const std::string& variant : variants) {
+          INFO(variant << ", " << shape.features << " x " << shape.hidden << ", batch " << shape.batch
+                       << ", sparsity " << sparsity << (relu ? ", relu" : ", linear"));
+          CHECK(run(variant) == baseline);
+        }
       }
     }
   }

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/batch_kernel.hpp"
@@ -31,9 +32,18 @@ struct LargeKernelScratch {
 // From this many weights (features x hidden) on, training uses large_batch_kernel.
 inline constexpr std::size_t kLargeKernelFromWeights = 64;
 
-// Same contract as batch_kernel (batch_kernel.hpp).
+// Same contract as batch_kernel (batch_kernel.hpp). Runs the widest variant this CPU has (AVX-512,
+// AVX2, or baseline x86-64); all three give bit-identical results.
 void large_batch_kernel(const float* weights, const float* bias, bool relu, const float* x_columns,
                         const float* importance, KernelShape shape, LargeKernelScratch& scratch,
                         double* grad_weights, double* grad_bias, double* loss_sum);
+
+// The variants this CPU can run, widest first ("avx512", "avx2", "baseline"), and one of them by
+// name: for the test that they agree bit for bit.
+std::vector<std::string> large_kernel_variants();
+void large_batch_kernel_variant(const std::string& name, const float* weights, const float* bias, bool relu,
+                                const float* x_columns, const float* importance, KernelShape shape,
+                                LargeKernelScratch& scratch, double* grad_weights, double* grad_bias,
+                                double* loss_sum);
 
 }  // namespace superpos
