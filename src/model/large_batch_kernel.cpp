@@ -20,10 +20,6 @@ namespace superpos {
 namespace {
 
 using simd::f8;
-using simd::i8;
-using simd::load8;
-using simd::store8;
-constexpr std::size_t kLanes = simd::kFloatLanes;
 
 // Sixteen float lanes: one AVX-512 register, two AVX2 ones.
 using f16 = float __attribute__((vector_size(64)));
@@ -211,6 +207,68 @@ template <typename W>
     for (std::size_t k = 0; k < cols; ++k) out[b * cols + k] = columns[k * ld + b];
 }
 
+// One vector of a feature's column: the output, its squared error added to `squares` and
+// d loss / d z (stored over z, and added to `sums`). In the last, partial, group of samples the
+// lanes past the batch add zero and get zero.
+template <typename V, bool partial>
+[[gnu::always_inline]] inline void output_gradient_vector(float* g, const float* xi, std::size_t at, std::size_t batch,
+                                                          float bias, float scale, bool relu, V& squares, V& sums) {
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float);
+  using Mask = decltype(V{} > 0.0f);
+  const V zero = {};
+  const V pre = load<V>(g + at) + bias;
+  const Mask positive = pre > 0.0f;
+  const V out = relu ? (positive ? pre : zero) : pre;
+  V error = out - load<V>(xi + at);
+  if constexpr (partial) {
+    Mask valid;
+    for (std::size_t lane = 0; lane < lanes; ++lane) valid[lane] = at + lane < batch ? -1 : 0;
+    error = valid ? error : zero;
+  }
+  squares += error * error;
+  const Mask passes = relu ? positive : Mask{} - 1;
+  const V grad = passes ? scale * (2.0f * error) : zero;
+  store<V>(g + at, grad);
+  sums += grad;
+}
+
+// The loss and d loss / d z, in place over z (column-major, ld a multiple of kGroup), feature by
+// feature, with d loss / d bias. The sums over samples keep kGroup partials, as column_dots.
+template <typename W>
+[[gnu::always_inline]] inline double loss_and_output_gradient(float* grad_output, const float* x, const float* bias,
+                                                              const float* importance, bool relu,
+                                                              std::size_t features, std::size_t batch,
+                                                              std::size_t ld, double* grad_bias) {
+  using V = typename W::V;
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float), parts = kGroup / lanes;
+  const float inv_batch = 1.0f / static_cast<float>(batch);
+  const std::size_t whole = batch / kGroup * kGroup;
+  double loss = 0.0;
+  for (std::size_t i = 0; i < features; ++i) {
+    float* g = grad_output + i * ld;
+    const float* xi = x + i * ld;
+    const float scale = inv_batch * importance[i];
+    V squares[parts] = {}, sums[parts] = {};
+    for (std::size_t b = 0; b < whole; b += kGroup)
+      for (std::size_t part = 0; part < parts; ++part)
+        output_gradient_vector<V, false>(g, xi, b + part * lanes, batch, bias[i], scale, relu, squares[part],
+                                         sums[part]);
+    if (whole < ld)
+      for (std::size_t part = 0; part < parts; ++part)
+        output_gradient_vector<V, true>(g, xi, whole + part * lanes, batch, bias[i], scale, relu, squares[part],
+                                        sums[part]);
+    double column = 0.0, bias_sum = 0.0;
+    for (std::size_t part = 0; part < parts; ++part)
+      for (std::size_t lane = 0; lane < lanes; ++lane) {
+        column += squares[part][lane];
+        bias_sum += sums[part][lane];
+      }
+    loss += importance[i] * column;
+    grad_bias[i] = bias_sum;
+  }
+  return loss;
+}
+
 template <typename W>
 [[gnu::always_inline]] inline void kernel_body(const float* weights, const float* bias, bool relu,
                                                const float* x_columns, const float* importance,
@@ -261,37 +319,10 @@ template <typename W>
     small_product<W>(x, ld, features, weights, hidden, s.hidden.data());
   }
 
-  // z = h W^T, then the loss and d loss / d z in place, feature by feature.
+  // z = h W^T, then the loss and d loss / d z in place.
   small_product<W>(s.hidden.data(), ld, hidden, s.weights_t.data(), features, s.grad_output.data());
-  const float inv_batch = 1.0f / static_cast<float>(batch);
-  const f8 zero = {};
-  double loss = 0.0;
-  for (std::size_t i = 0; i < features; ++i) {
-    float* g = s.grad_output.data() + i * ld;
-    const float* xi = x + i * ld;
-    f8 squares = {};
-    const float scale = inv_batch * importance[i];
-    for (std::size_t b = 0; b < ld; b += kLanes) {
-      i8 valid;
-      for (std::size_t lane = 0; lane < kLanes; ++lane) valid[lane] = b + lane < batch ? -1 : 0;
-      const f8 pre = load8(g + b) + bias[i];
-      const i8 positive = pre > 0.0f;
-      const f8 out = relu ? (positive ? pre : zero) : pre;
-      const f8 error = valid ? out - load8(xi + b) : zero;
-      squares += error * error;
-      const i8 passes = relu ? positive : i8{} - 1;
-      store8(g + b, passes ? scale * (2.0f * error) : zero);
-    }
-    double column = 0.0;
-    for (std::size_t lane = 0; lane < kLanes; ++lane) column += squares[lane];
-    loss += importance[i] * column;
-    double bias_sum = 0.0;
-    f8 g_sum = {};
-    for (std::size_t b = 0; b < ld; b += kLanes) g_sum += load8(g + b);
-    for (std::size_t lane = 0; lane < kLanes; ++lane) bias_sum += g_sum[lane];
-    grad_bias[i] = bias_sum;
-  }
-  *loss_sum = loss;
+  *loss_sum = loss_and_output_gradient<W>(s.grad_output.data(), x, bias, importance, relu, features, batch, ld,
+                                         grad_bias);
 
   // grad_h = grad_z W; grad W = grad_z^T h (decoder) + x^T grad_h (encoder).
   small_product<W>(s.grad_output.data(), ld, features, weights, hidden, s.grad_hidden.data());
