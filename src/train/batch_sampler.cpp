@@ -9,21 +9,68 @@
 namespace superpos {
 namespace {
 
-// Samples [0, returned) of the row-major draws as column-major, masked `block` samples at a time:
-// gather one feature's values and uniforms over the block, mask, store as one vector.
+using f16 = float __attribute__((vector_size(64)));
+using i16 = int __attribute__((vector_size(64)));
+
+// Rows r[0..15] become columns: r[i][j] = old r[j][i]. Four stages swap the off-diagonal blocks of
+// 8, 4, 2 and 1 lanes between rows i and i + k; each swap is two two-source shuffles (one
+// vpermt2ps each on AVX-512).
+template <std::size_t k>
+[[gnu::always_inline]] inline void swap_blocks(f16 (&r)[16]) {
+  constexpr i16 low = {0 & k ? 16 + 0 - k : 0, 1 & k ? 16 + 1 - k : 1, 2 & k ? 16 + 2 - k : 2,
+                       3 & k ? 16 + 3 - k : 3, 4 & k ? 16 + 4 - k : 4, 5 & k ? 16 + 5 - k : 5,
+                       6 & k ? 16 + 6 - k : 6, 7 & k ? 16 + 7 - k : 7, 8 & k ? 16 + 8 - k : 8,
+                       9 & k ? 16 + 9 - k : 9, 10 & k ? 16 + 10 - k : 10, 11 & k ? 16 + 11 - k : 11,
+                       12 & k ? 16 + 12 - k : 12, 13 & k ? 16 + 13 - k : 13, 14 & k ? 16 + 14 - k : 14,
+                       15 & k ? 16 + 15 - k : 15};
+  constexpr i16 high = {0 & k ? 16 + 0 : 0 + k, 1 & k ? 16 + 1 : 1 + k, 2 & k ? 16 + 2 : 2 + k,
+                        3 & k ? 16 + 3 : 3 + k, 4 & k ? 16 + 4 : 4 + k, 5 & k ? 16 + 5 : 5 + k,
+                        6 & k ? 16 + 6 : 6 + k, 7 & k ? 16 + 7 : 7 + k, 8 & k ? 16 + 8 : 8 + k,
+                        9 & k ? 16 + 9 : 9 + k, 10 & k ? 16 + 10 : 10 + k, 11 & k ? 16 + 11 : 11 + k,
+                        12 & k ? 16 + 12 : 12 + k, 13 & k ? 16 + 13 : 13 + k, 14 & k ? 16 + 14 : 14 + k,
+                        15 & k ? 16 + 15 : 15 + k};
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i & k) continue;
+    const f16 a = r[i], b = r[i + k];
+    r[i] = __builtin_shuffle(a, b, low);
+    r[i + k] = __builtin_shuffle(a, b, high);
+  }
+}
+
+// Samples [0, returned) of the row-major draws as column-major, masked. With 16 or more features,
+// tiles of 16 samples x 16 features: 16 row loads, the mask, a transpose in registers, 16 column
+// stores of one whole cache line each (the columns lie 4 KiB apart and share cache sets: storing
+// half lines wrote each line twice, evicted in between). The features past the last whole tile,
+// and fewer than 16 features, gather one feature's values over 8 or 16 samples instead.
 template <std::size_t block>
 [[gnu::always_inline]] inline std::size_t mask_and_transpose_blocks(const float* normals, const float* uniforms,
                                                                     float threshold, std::size_t batch,
                                                                     std::size_t features, float* columns) {
-  using f16 = float __attribute__((vector_size(64)));
   using V = std::conditional_t<block == 16, f16, simd::f8>;
   static_assert(sizeof(V) == block * sizeof(float));
   const V one = V{} + 1.0f, zero = {};
+  const std::size_t tiled = block == 16 ? features / 16 * 16 : 0;
   std::size_t b = 0;
   for (; b + block <= batch; b += block) {
     const float* values = normals + b * features;
     const float* draws = uniforms + b * features;
-    for (std::size_t i = 0; i < features; ++i) {
+    if constexpr (block == 16) {
+      for (std::size_t i0 = 0; i0 < tiled; i0 += 16) {
+        f16 r[16];
+        for (std::size_t j = 0; j < 16; ++j) {
+          f16 value, uniform;
+          std::memcpy(&value, values + j * features + i0, sizeof value);
+          std::memcpy(&uniform, draws + j * features + i0, sizeof uniform);
+          r[j] = value * (uniform > threshold ? one : zero);
+        }
+        swap_blocks<8>(r);
+        swap_blocks<4>(r);
+        swap_blocks<2>(r);
+        swap_blocks<1>(r);
+        for (std::size_t i = 0; i < 16; ++i) std::memcpy(columns + (i0 + i) * batch + b, &r[i], sizeof r[i]);
+      }
+    }
+    for (std::size_t i = tiled; i < features; ++i) {
       V value, uniform;
       for (std::size_t j = 0; j < block; ++j) {
         value[j] = values[j * features + i];
@@ -38,13 +85,9 @@ template <std::size_t block>
 
 // inputs = normals * (uniforms > threshold), as one contiguous column per feature. The mask is a
 // multiplication by 0 or 1, as in torch (so -x * 0 stays -0), computed without branches.
-//
-// Whole cache lines at a time (16 samples) where there are many features: the columns lie
-// 4 KiB apart (1,024 samples), so they share a few cache sets, and storing half lines (8
-// samples) wrote each line twice, evicted in between; at 400 features this loop took longer than
-// the normal draws. With a few features the lines stay cached and 8 samples measured faster
-// (5 x 2: 0.135 s against 0.142 s a run). Storing scalars stalled on 4K aliasing. Masking in the
-// same pass saves one pass over both draws.
+// Masking in the same pass as the transpose saves a pass over both draws. With a few features the
+// lines stay cached and blocks of 8 samples measured faster (5 x 2: 0.135 s against 0.142 s a
+// run); storing scalars stalled on 4K aliasing.
 SUPERPOS_SIMD_CLONES_AVX512
 void mask_and_transpose(const float* normals, const float* uniforms, float threshold, std::size_t batch,
                         std::size_t features, float* columns) {
