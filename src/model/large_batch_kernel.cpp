@@ -201,10 +201,81 @@ template <typename W>
   for (; i0 < i_count; ++i0) column_dots_row<V, 1, W::kDotColumns>(a, c, ld, k_count, out, i0);
 }
 
-// Rows of a column-major matrix (ld x cols) as a row-major one (rows x cols), and back.
-[[gnu::always_inline]] inline void columns_to_rows(const float* columns, std::size_t ld, std::size_t rows, std::size_t cols, float* out) {
-  for (std::size_t b = 0; b < rows; ++b)
-    for (std::size_t k = 0; k < cols; ++k) out[b * cols + k] = columns[k * ld + b];
+// A nonzero list (nonzero_lists) of one feature: entries [begin, end) of sample and value.
+struct NonzeroList {
+  const std::uint32_t* sample;
+  const float* value;
+  std::uint32_t begin, end;
+};
+
+// rows[b] += value * w_row for every (b, value) of the list, in the list's order. Rows are `stride`
+// floats apart and `groups` x 16 long; w_row stays in registers. Each row gets the features'
+// terms in feature order, as the dense product adds them (skipping zeros changes nothing).
+template <typename V, std::size_t groups>
+[[gnu::always_inline]] inline void scatter_rows(NonzeroList list, const float* w_row, std::size_t stride,
+                                                float* rows) {
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float), nv = groups * kGroup / lanes;
+  V w[nv];
+  for (std::size_t v = 0; v < nv; ++v) w[v] = load<V>(w_row + v * lanes);
+  for (std::uint32_t n = list.begin; n < list.end; ++n) {
+    float* row = rows + std::size_t{list.sample[n]} * stride;
+    const float value = list.value[n];
+    for (std::size_t v = 0; v < nv; ++v) store<V>(row + v * lanes, load<V>(row + v * lanes) + value * w[v]);
+  }
+}
+
+// out += sum over the list of value * rows[b]: four running sums (entries n, n + 4, ... of the
+// list go to sum n mod 4), added as (s0 + s1) + (s2 + s3). Four, so that an addition need not wait
+// for the one before; the order is the same in every variant.
+template <typename V, std::size_t groups>
+[[gnu::always_inline]] inline void gather_rows(NonzeroList list, const float* rows, std::size_t stride,
+                                               float* out) {
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float), nv = groups * kGroup / lanes, chains = 4;
+  V acc[chains][nv] = {};
+  std::uint32_t n = list.begin;
+  for (; n + chains <= list.end; n += chains)
+    for (std::size_t c = 0; c < chains; ++c) {
+      const float* row = rows + std::size_t{list.sample[n + c]} * stride;
+      const float value = list.value[n + c];
+      for (std::size_t v = 0; v < nv; ++v) acc[c][v] += value * load<V>(row + v * lanes);
+    }
+  for (std::size_t c = 0; n < list.end; ++n, ++c) {
+    const float* row = rows + std::size_t{list.sample[n]} * stride;
+    const float value = list.value[n];
+    for (std::size_t v = 0; v < nv; ++v) acc[c][v] += value * load<V>(row + v * lanes);
+  }
+  for (std::size_t v = 0; v < nv; ++v)
+    store<V>(out + v * lanes, load<V>(out + v * lanes) + ((acc[0][v] + acc[1][v]) + (acc[2][v] + acc[3][v])));
+}
+
+// The products over nonzero lists, for rows of `groups` x 16 floats (1 to 4: up to 64 hidden
+// units; more take the dense products).
+inline constexpr std::size_t kMaxSparseGroups = 4;
+
+template <typename V, std::size_t groups = 1>
+[[gnu::always_inline]] inline void scatter_all(const std::uint32_t* start, const std::uint32_t* sample,
+                                               const float* value, std::size_t features, const float* w_rows,
+                                               std::size_t stride, float* rows) {
+  if (stride != groups * kGroup) {
+    if constexpr (groups < kMaxSparseGroups)
+      scatter_all<V, groups + 1>(start, sample, value, features, w_rows, stride, rows);
+    return;
+  }
+  for (std::size_t i = 0; i < features; ++i)
+    scatter_rows<V, groups>({sample, value, start[i], start[i + 1]}, w_rows + i * stride, stride, rows);
+}
+
+template <typename V, std::size_t groups = 1>
+[[gnu::always_inline]] inline void gather_all(const std::uint32_t* start, const std::uint32_t* sample,
+                                              const float* value, std::size_t features, const float* rows,
+                                              std::size_t stride, float* out_rows) {
+  if (stride != groups * kGroup) {
+    if constexpr (groups < kMaxSparseGroups)
+      gather_all<V, groups + 1>(start, sample, value, features, rows, stride, out_rows);
+    return;
+  }
+  for (std::size_t i = 0; i < features; ++i)
+    gather_rows<V, groups>({sample, value, start[i], start[i + 1]}, rows, stride, out_rows + i * stride);
 }
 
 // One vector of a feature's column: the output, its squared error added to `squares` and
@@ -294,27 +365,27 @@ template <typename W>
   // at sparsity 0.9 that is a tenth of the work of the dense products.
   std::size_t count = 0;
   for (std::size_t p = 0; p < features * ld; ++p) count += x[p] != 0.0f;
-  const bool sparse = 4 * count < batch * features;
+  // The products over nonzero lists read and write a sample's whole row of h or grad_h at once:
+  // rows padded with zeros to whole groups of 16 floats, up to 64 hidden units.
+  const std::size_t stride = (hidden + kGroup - 1) / kGroup * kGroup;
+  const bool sparse = stride <= kMaxSparseGroups * kGroup && 4 * count < batch * features;
+  using V = typename W::V;
   if (sparse) {
     s.nonzero_start.resize(features + 1);
     s.nonzero_sample.resize(features * ld + kGroup);
     s.nonzero_value.resize(features * ld + kGroup);
     W::nonzero_lists(x, ld, features, s.nonzero_start.data(), s.nonzero_sample.data(), s.nonzero_value.data());
+    s.padded.assign(features * stride, 0.0f);
+    for (std::size_t i = 0; i < features; ++i) std::copy_n(weights + i * hidden, hidden, s.padded.data() + i * stride);
   }
 
   // h = x W
   if (sparse) {
-    s.rows.assign(ld * hidden, 0.0f);
-    for (std::size_t i = 0; i < features; ++i) {
-      const float* w = weights + i * hidden;
-      for (std::uint32_t n = s.nonzero_start[i]; n < s.nonzero_start[i + 1]; ++n) {
-        float* row = s.rows.data() + s.nonzero_sample[n] * hidden;
-        const float value = s.nonzero_value[n];
-        for (std::size_t k = 0; k < hidden; ++k) row[k] += value * w[k];
-      }
-    }
+    s.rows.assign(ld * stride, 0.0f);
+    scatter_all<V>(s.nonzero_start.data(), s.nonzero_sample.data(), s.nonzero_value.data(), features,
+                   s.padded.data(), stride, s.rows.data());
     for (std::size_t k = 0; k < hidden; ++k)
-      for (std::size_t b = 0; b < ld; ++b) s.hidden[k * ld + b] = s.rows[b * hidden + k];
+      for (std::size_t b = 0; b < ld; ++b) s.hidden[k * ld + b] = s.rows[b * stride + k];
   } else {
     small_product<W>(x, ld, features, weights, hidden, s.hidden.data());
   }
@@ -328,16 +399,12 @@ template <typename W>
   small_product<W>(s.grad_output.data(), ld, features, weights, hidden, s.grad_hidden.data());
   column_dots<W>(s.grad_output.data(), features, s.hidden.data(), hidden, ld, s.grad_w.data());
   if (sparse) {
-    s.rows.resize(ld * hidden);
-    columns_to_rows(s.grad_hidden.data(), ld, batch, hidden, s.rows.data());
-    for (std::size_t i = 0; i < features; ++i) {
-      float* out = s.grad_w.data() + i * hidden;
-      for (std::uint32_t n = s.nonzero_start[i]; n < s.nonzero_start[i + 1]; ++n) {
-        const float* row = s.rows.data() + s.nonzero_sample[n] * hidden;
-        const float value = s.nonzero_value[n];
-        for (std::size_t k = 0; k < hidden; ++k) out[k] += value * row[k];
-      }
-    }
+    for (std::size_t b = 0; b < ld; ++b)
+      for (std::size_t k = 0; k < hidden; ++k) s.rows[b * stride + k] = s.grad_hidden[k * ld + b];
+    for (std::size_t i = 0; i < features; ++i) std::copy_n(s.grad_w.data() + i * hidden, hidden, s.padded.data() + i * stride);
+    gather_all<V>(s.nonzero_start.data(), s.nonzero_sample.data(), s.nonzero_value.data(), features, s.rows.data(),
+                  stride, s.padded.data());
+    for (std::size_t i = 0; i < features; ++i) std::copy_n(s.padded.data() + i * stride, hidden, s.grad_w.data() + i * hidden);
   } else {
     column_dots<W>(x, features, s.grad_hidden.data(), hidden, ld, s.grad_w.data());
   }

@@ -21,7 +21,8 @@ struct LargeKernelScratch {
   simd::AlignedVector<float> hidden;       // h = x W, a column per hidden unit
   simd::AlignedVector<float> grad_output;  // z = h W^T, then d loss / d z, a column per feature
   simd::AlignedVector<float> grad_hidden;  // d loss / d h = grad_z W, a column per hidden unit
-  simd::AlignedVector<float> rows;         // h or d loss / d h sample by sample (sparse input)
+  simd::AlignedVector<float> rows;         // h or d loss / d h sample by sample, padded to 16s (sparse input)
+  simd::AlignedVector<float> padded;       // W or d loss / d W, rows padded like `rows` (sparse input)
   simd::AlignedVector<float> weights_t;    // W^T, hidden x features
   simd::AlignedVector<float> grad_w;       // d loss / d W, features x hidden
   std::vector<std::uint32_t> nonzero_start;   // per feature, where its nonzero inputs begin
