@@ -67,11 +67,12 @@ TEST_CASE("The four article runs reproduce the printed tensors within 1e-4", "[t
 }
 
 TEST_CASE("Drawing the batches on a second thread gives the same run", "[train]") {
-  // 20 x 5 is large enough for the drawing thread (from kLargeKernelFromWeights weights on); the
+  // 50 x 20 is large enough for the drawing thread (from kDrawAheadFromWeights weights on); the
   // run must not change in one bit, nor the draws it takes from the stream.
   TrainSettings settings;
-  settings.features = 20;
-  settings.hidden = 5;
+  settings.features = 50;
+  settings.hidden = 20;
+  REQUIRE(static_cast<std::size_t>(settings.features * settings.hidden) >= kDrawAheadFromWeights);
   settings.activation = Activation::relu;
   settings.sparsity = 0.7;
   settings.steps = 50;
@@ -88,8 +89,8 @@ TEST_CASE("Drawing the batches on a second thread gives the same run", "[train]"
 
 TEST_CASE("A run that diverges stops its drawing thread and reports the divergence", "[train]") {
   TrainSettings s;
-  s.features = 20;
-  s.hidden = 5;
+  s.features = 50;
+  s.hidden = 20;
   s.steps = 500;
   s.lr = 1e30;
   s.weight_decay = 0.0;
