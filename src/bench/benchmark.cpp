@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <thread>
+
+#include "train/trainer.hpp"
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/resource.h>
@@ -197,10 +199,11 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
       "\nSeconds of the training loop, one thread. superpos: median of {} processes per configuration{}"
       " (every time is in bench.csv); PyTorch: one run, on one thread and, for the "
       "larger models, after the slash on all {} cores (speed-up against one thread); superpos on every core "
-      "likewise, after its slash (the batches drawn on a second core while the first steps). The floor draws the "
+      "likewise, after its slash (from {} weights on, the batches drawn on a second core while the first "
+      "steps; below that, the same one-thread loop). The floor draws the "
       "same random numbers with no model. Peak RSS is the whole process's.\n",
       article_repeats, larger_repeats ? fmt::format(" and of {} per larger model", larger_repeats) : std::string(),
-      std::thread::hardware_concurrency());
+      std::thread::hardware_concurrency(), kDrawAheadFromWeights);
   if (sweep)
     md += fmt::format("\nA sweep of {} instances of {} x {} (1,000 steps each, sparsities 1 - 20^-linspace(0, 1, {})), "
                       "trained side by side: {:.2f} s on one thread, {:.2f} s on {} threads, {:.2f}x faster (median "
