@@ -10,8 +10,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <thread>
-
-#include "train/trainer.hpp"
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/resource.h>
@@ -20,6 +18,7 @@
 
 #include "random/torch_generator.hpp"
 #include "train/batch_sampler.hpp"
+#include "train/trainer.hpp"
 
 extern char** environ;
 
