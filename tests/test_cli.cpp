@@ -6,6 +6,13 @@
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <map>
+
+#include "io/config.hpp"
+#include "io/run_results.hpp"
+#include "train/notebook_trainer.hpp"
+
+using namespace superpos;
 
 namespace {
 
@@ -133,4 +140,39 @@ TEST_CASE("A sweep writes one run folder per instance, the same for any thread c
   CHECK(file_bytes(out / "instances.json") == file_bytes(kept / "instances.json"));
   // Each instance is the config at its own sparsity.
   CHECK_THAT(file_bytes(out / "i2" / "results.json"), Catch::Contains("\"sparsity\": 0.9,"));
+}
+
+TEST_CASE("A shared-stream sweep trains its instances from one stream, as train_notebook does", "[cli][notebook]") {
+  namespace fs = std::filesystem;
+  const fs::path config = fs::temp_directory_path() / "superpos_cli_shared.ini";
+  std::ofstream(config) << "name = nb\nactivation = relu\ninput = uniform\nfeatures = 5\nhidden = 2\nsteps = 40\n"
+                           "batch = 64\nseed = 3\ninstances = 1 - 20^-linspace(0, 1, 4)\ninstance_stream = shared\n"
+                           "schedule = constant\nfeature_loss = mean\nlog_every = 10\n";
+  const fs::path out = fresh_dir("shared"), kept = fresh_dir("shared_again");
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + out.string()).status == 0);
+  fs::copy(out, kept, fs::copy_options::recursive);
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + out.string()).status == 0);
+
+  const RunConfig parsed = load_run_config(config.string(), std::map<std::string, std::string>{});
+  NotebookSettings settings;
+  settings.train = parsed.train;
+  settings.presence = parsed.instance_presence;
+  const NotebookResult direct = train_notebook(settings);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const fs::path folder = out / ("i" + std::to_string(k));
+    INFO(folder);
+    CHECK(file_bytes(folder / "results.json") == file_bytes(kept / ("i" + std::to_string(k)) / "results.json"));
+    const RunResults read = read_run(folder);
+    CHECK(read.model.weights == direct.instances[k].weights);  // the CLI adds nothing to the training
+    CHECK(read.config.shared_stream);
+    CHECK(read.config.train.schedule == LrSchedule::constant);
+    CHECK(read.config.train.feature_loss == FeatureLoss::mean);
+    CHECK(read.draws_used == notebook_draws(settings));
+  }
+  // The float each instance's mask compared with is on record.
+  CHECK_THAT(file_bytes(out / "instances.json"), Catch::Contains("\"presence\": "));
+  // A sweep whose instances draw apart differs: the stream is what the key changes.
+  const fs::path own = fresh_dir("own");
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + own.string() + " --instance_stream own").status == 0);
+  CHECK(file_bytes(own / "i1" / "weights.csv") != file_bytes(out / "i1" / "weights.csv"));
 }

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "io/config.hpp"
+#include "train/notebook_trainer.hpp"
 
 using namespace superpos;
 namespace po = boost::program_options;
@@ -136,4 +137,33 @@ TEST_CASE("Bad instances name the key and what is wrong", "[config]") {
     CHECK_THAT(error_of(write_temp("instances_bad.ini", std::string("name = s\ninstances = ") + value + "\n")),
                Catch::Contains(message));
   }
+}
+
+TEST_CASE("The notebook's setting: each of its differences is a key, in the hash only when set", "[config]") {
+  const auto article = load_run_config(write_temp("article_setting.ini", "name = s\ninstances = 0, 0.5\n"), overrides());
+  CHECK(article.train.schedule == LrSchedule::cosine);
+  CHECK(article.train.feature_loss == FeatureLoss::sum);
+  CHECK_FALSE(article.shared_stream);
+  for (const char* key : {"schedule", "feature_loss", "instance_stream"})
+    CHECK_THAT(canonical_text(article), !Catch::Contains(key));
+
+  const auto notebook = load_run_config(
+      write_temp("notebook_setting.ini", "name = s\ninput = uniform\ninstances = 1 - 20^-linspace(0, 1, 10)\n"
+                                         "instance_stream = shared\nschedule = constant\nfeature_loss = mean\n"),
+      overrides());
+  CHECK(notebook.train.schedule == LrSchedule::constant);
+  CHECK(notebook.train.feature_loss == FeatureLoss::mean);
+  CHECK(notebook.shared_stream);
+  CHECK_THAT(canonical_text(notebook),
+             Catch::EndsWith("schedule = constant\nfeature_loss = mean\ninstance_stream = shared\n"));
+  // The mask compares torch's float32 20^-linspace, not 1 - S rounded.
+  CHECK(notebook.instance_presence == sweep_presence(20.0, 0.0, 1.0, 10));
+  // A list of sparsities gives 1 - S as the presence.
+  const auto listed = load_run_config(write_temp("notebook_list.ini", "name = s\ninput = uniform\ninstances = 0, 0.75\n"
+                                                                      "instance_stream = shared\n"),
+                                      overrides());
+  CHECK(listed.instance_presence == std::vector<float>{1.0f, 0.25f});
+  // The loss weights: importance, divided by the number of features when the loss averages.
+  CHECK(loss_weights(notebook.train)[1] == Approx(0.9 / 5));
+  CHECK(loss_weights(article.train)[1] == Approx(0.9));
 }

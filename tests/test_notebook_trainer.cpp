@@ -11,7 +11,7 @@ using namespace superpos;
 TEST_CASE("The notebook's sweep of feature probabilities is torch's 20^-linspace(0, 1, n)", "[notebook]") {
   const auto fixture = test::load_fixture("notebook_fixtures.json");
   const std::vector<float> expected = test::floats_from_bits(fixture.at("probability_bits"));
-  const std::vector<float> computed = notebook_feature_probabilities(static_cast<int>(expected.size()));
+  const std::vector<float> computed = sweep_presence(20.0, 0.0, 1.0, static_cast<int>(expected.size()));
   REQUIRE(computed.size() == expected.size());
   // torch's pow is SLEEF's, within 1 ulp of the exact value; ours is the exact value rounded.
   int exact = 0;
@@ -21,7 +21,8 @@ TEST_CASE("The notebook's sweep of feature probabilities is torch's 20^-linspace
     exact += computed[k] == expected[k] ? 1 : 0;
   }
   CHECK(exact >= static_cast<int>(expected.size()) - 1);
-  CHECK(notebook_feature_probabilities(1) == std::vector<float>{1.0f});
+  CHECK(sweep_presence(20.0, 0.0, 1.0, 1) == std::vector<float>{1.0f});
+  CHECK(sweep_presence(20.0, 0.5, 1.0, 1) == std::vector<float>{static_cast<float>(1.0 / std::sqrt(20.0))});
 }
 
 TEST_CASE("Training as the notebook does matches its PyTorch code instance by instance", "[notebook]") {
@@ -32,39 +33,48 @@ TEST_CASE("Training as the notebook does matches its PyTorch code instance by in
   // moves W by 1e-2 or more within these steps.
   const auto fixture = test::load_fixture("notebook_fixtures.json");
   NotebookSettings settings;
-  settings.features = fixture.at("features");
-  settings.hidden = fixture.at("hidden");
-  settings.steps = fixture.at("steps");
-  settings.batch = fixture.at("batch");
-  settings.seed = fixture.at("seed");
-  settings.feature_probability = test::floats_from_bits(fixture.at("probability_bits"));
-  settings.importance = test::floats_from_bits(fixture.at("importance_bits"));
+  TrainSettings& t = settings.train;
+  t.features = fixture.at("features");
+  t.hidden = fixture.at("hidden");
+  t.activation = Activation::relu;
+  t.steps = fixture.at("steps");
+  t.batch = fixture.at("batch");
+  t.seed = fixture.at("seed");
+  t.importance_decay = fixture.at("importance_base");
+  t.schedule = LrSchedule::constant;
+  t.feature_loss = FeatureLoss::mean;
+  settings.presence = test::floats_from_bits(fixture.at("probability_bits"));
+  // torch's importance, 0.9 ** arange(5) in float32, is the article's feature_importance.
+  const Eigen::VectorXf importance = feature_importance(t.features, t.importance_decay);
+  CHECK(test::bits_of(std::vector<float>(importance.data(), importance.data() + t.features)) ==
+        fixture.at("importance_bits").get<std::vector<std::uint32_t>>());
   const NotebookResult result = train_notebook(settings);
-  REQUIRE(result.instances.size() == settings.feature_probability.size());
+  REQUIRE(result.instances.size() == settings.presence.size());
   double worst_w = 0.0, worst_b = 0.0;
   for (std::size_t k = 0; k < result.instances.size(); ++k) {
     const auto& w = fixture.at("weights").at(k);
     const auto& b = fixture.at("bias").at(k);
-    for (int f = 0; f < settings.features; ++f) {
+    for (int f = 0; f < t.features; ++f) {
       worst_b = std::max(worst_b, std::abs(b.at(f).get<double>() - result.instances[k].bias[f]));
-      for (int h = 0; h < settings.hidden; ++h)
+      for (int h = 0; h < t.hidden; ++h)
         worst_w = std::max(worst_w, std::abs(w.at(f).at(h).get<double>() - result.instances[k].weights(f, h)));
     }
-    CHECK(result.final_loss[k] == Approx(fixture.at("final_loss").at(k).get<double>()).epsilon(1e-3));
+    CHECK(result.losses[k].back().step == t.steps - 1);
+    CHECK(result.losses[k].back().loss == Approx(fixture.at("final_loss").at(k).get<double>()).epsilon(1e-3));
   }
   INFO("max |dW| " << worst_w << ", max |db| " << worst_b);
   CHECK(worst_w <= 1e-4);
   CHECK(worst_b <= 1e-4);
   // The init, then per step the values and the mask, each (batch, instances, features).
-  const auto per_step = static_cast<std::uint64_t>(2 * settings.batch * 10 * settings.features);
-  CHECK(result.draws_used == normal_draws(10 * 5 * 2) + per_step * static_cast<std::uint64_t>(settings.steps));
+  const auto per_step = static_cast<std::uint64_t>(2 * t.batch * 10 * t.features);
+  CHECK(result.draws_used == normal_draws(10 * 5 * 2) + per_step * static_cast<std::uint64_t>(t.steps));
+  CHECK(result.draws_used == notebook_draws(settings));
 }
 
 TEST_CASE("The notebook trainer refuses settings it cannot train", "[notebook]") {
   NotebookSettings s;
-  s.importance = {1, 1, 1, 1, 1};
   CHECK_THROWS_WITH(train_notebook(s), Catch::Contains("no instances"));
-  s.feature_probability = {1.0f};
-  s.importance = {1, 1};
-  CHECK_THROWS_WITH(train_notebook(s), Catch::Contains("2 importances for 5 features"));
+  s.presence = {1.0f};
+  s.train.steps = 0;
+  CHECK_THROWS_WITH(train_notebook(s), Catch::Contains("steps, batch and log_every"));
 }

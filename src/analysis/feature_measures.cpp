@@ -35,7 +35,7 @@ std::uint64_t held_out_samples(const TrainSettings& settings) {
 HeldOutEvaluation evaluate_held_out(const ToyModel& model, const TrainSettings& settings, std::uint64_t samples,
                                     std::uint64_t seed) {
   const Eigen::Index n = model.weights.rows();
-  const Eigen::VectorXd importance = feature_importance(static_cast<int>(n), settings.importance_decay).cast<double>();
+  const Eigen::VectorXd importance = loss_weights(settings).cast<double>();  // as the run's loss weighs features
   TorchGenerator generator(seed);
   BatchScratch scratch;
   constexpr std::uint64_t kChunk = 8192;

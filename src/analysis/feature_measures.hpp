@@ -30,9 +30,11 @@ inline constexpr std::uint64_t kHeldOutSeed = 20220914;
 struct HeldOutEvaluation {
   std::uint64_t samples = 0;
   std::uint64_t seed = kHeldOutSeed;
-  double expected_loss = 0.0;        // mean over samples of sum_i importance_i (x̂_i - x_i)^2
+  // w_i below is the run's loss weight (loss_weights: importance_i, over the number of features
+  // when the loss averages over them).
+  double expected_loss = 0.0;        // mean over samples of sum_i w_i (x̂_i - x_i)^2
   double expected_loss_error = 0.0;  // its standard error (sample standard deviation / sqrt(samples))
-  double input_energy = 0.0;         // mean of sum_i importance_i x_i^2: the loss of predicting 0
+  double input_energy = 0.0;         // mean of sum_i w_i x_i^2: the loss of predicting 0
   Eigen::VectorXd explained_energy;  // per feature: 1 - E[(x_i - x̂_i)^2] / E[x_i^2]
 };
 

@@ -17,6 +17,7 @@
 #include "io/config.hpp"
 #include "io/run_results.hpp"
 #include "io/sha256.hpp"
+#include "train/notebook_trainer.hpp"
 #include "train/thread_budget.hpp"
 
 namespace po = boost::program_options;
@@ -71,6 +72,34 @@ RunResults run_results(const RunConfig& config, const TrainResult& trained, cons
   return results;
 }
 
+// The folder of a sweep: iK/ per instance, instances.json listing them, timing.json apart (timing
+// varies run to run; the rest is deterministic). Replaced whole, in one step.
+void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResults>>& results,
+                 const std::filesystem::path& out_dir, double seconds, unsigned threads) {
+  const std::size_t n = results.size();
+  nlohmann::ordered_json listing = {{"format", "superpos-sweep-1"},
+                                    {"config_hash", sha256_hex(canonical_text(sweep))},
+                                    {"trainer_hash", std::string(source_hash_trainer())},
+                                    {"instances", nlohmann::ordered_json::array()}};
+  for (std::size_t k = 0; k < n; ++k)
+  {
+    nlohmann::ordered_json entry = {{"folder", fmt::format("i{}", k)}, {"sparsity", sweep.instance_sparsities[k]}};
+    // The float the shared stream's mask compares with (for a sweep formula, torch's B^-linspace).
+    if (sweep.shared_stream) entry["presence"] = sweep.instance_presence[k];
+    listing["instances"].push_back(entry);
+  }
+  const nlohmann::ordered_json timing = {{"sweep_seconds", seconds}, {"threads", threads}, {"instances", n}};
+  replace_directory_atomically(out_dir, is_run_file, [&](const std::filesystem::path& folder) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::filesystem::path instance = folder / fmt::format("i{}", k);
+      std::filesystem::create_directory(instance);
+      write_run(*results[k], instance);
+    }
+    write_file_atomically(folder / "instances.json", listing.dump(1) + "\n");
+    write_file_atomically(folder / "timing.json", timing.dump(1) + "\n");
+  });
+}
+
 // A sweep: one model per sparsity, each from the config's seed and its own stream (so every
 // instance starts from the same W and sees the same values; only the mask differs), trained on
 // up to `threads` threads. Each instance's results depend on nothing but its own settings: the
@@ -114,22 +143,41 @@ int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, c
       return kExitDiverged;
     }
   }
-  nlohmann::ordered_json listing = {{"format", "superpos-sweep-1"},
-                                    {"config_hash", sha256_hex(canonical_text(sweep))},
-                                    {"trainer_hash", std::string(source_hash_trainer())},
-                                    {"instances", nlohmann::ordered_json::array()}};
-  for (std::size_t k = 0; k < n; ++k)
-    listing["instances"].push_back({{"folder", fmt::format("i{}", k)}, {"sparsity", sweep.instance_sparsities[k]}});
-  const nlohmann::ordered_json timing = {{"sweep_seconds", seconds}, {"threads", threads}, {"instances", n}};
-  replace_directory_atomically(out_dir, is_run_file, [&](const std::filesystem::path& folder) {
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::filesystem::path instance = folder / fmt::format("i{}", k);
-      std::filesystem::create_directory(instance);
-      write_run(*results[k], instance);
-    }
-    write_file_atomically(folder / "instances.json", listing.dump(1) + "\n");
-    write_file_atomically(folder / "timing.json", timing.dump(1) + "\n");
-  });
+  write_sweep(sweep, results, out_dir, seconds, threads);
+  return kExitOk;
+}
+
+// A sweep from one shared stream, as Elhage et al.'s notebook trains it (notebook_trainer.hpp):
+// the instances depend on each other's draws, so they train in one loop, on one thread.
+int train_shared_sweep(const ParsedRun& parsed, const std::vector<std::string>& args,
+                       const std::filesystem::path& out_dir) {
+  const RunConfig& sweep = parsed.config;
+  NotebookSettings settings;
+  settings.train = sweep.train;
+  settings.presence = sweep.instance_presence;
+  NotebookResult trained;
+  try {
+    trained = train_notebook(settings);
+  } catch (const DivergenceError& error) {
+    fmt::print(stderr, "superpos: {}: {} (lr is {})\n", parsed.options["config"].as<std::string>(), error.what(),
+               sweep.train.lr);
+    return kExitDiverged;
+  }
+  const std::size_t n = sweep.instance_sparsities.size();
+  std::vector<std::optional<RunResults>> results(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    RunConfig instance = sweep;
+    instance.name = fmt::format("{}.i{}", sweep.name, k);
+    instance.train.sparsity = sweep.instance_sparsities[k];
+    instance.instance_sparsities.clear();
+    instance.instance_presence.clear();
+    TrainResult one;
+    one.model = trained.instances[k];
+    one.loss_log = trained.losses[k];
+    one.draws_used = trained.draws_used;  // the whole stream: no instance has one of its own
+    results[k] = run_results(instance, one, join_command(args));
+  }
+  write_sweep(sweep, results, out_dir, trained.loop_seconds, 1);
   return kExitOk;
 }
 
@@ -151,6 +199,7 @@ int train_command(const std::vector<std::string>& args) {
   ensure_output_directory(out_dir);
   check_directory_replaceable(out_dir, is_run_file);
   check_disk_space(out_dir, run_folder_bytes(parsed.config.train) * std::max<std::size_t>(1, parsed.config.instance_sparsities.size()));
+  if (parsed.config.shared_stream) return train_shared_sweep(parsed, args, out_dir);
   if (!parsed.config.instance_sparsities.empty())
     return train_sweep(parsed, args, out_dir, parsed.options["threads"].as<unsigned>());
 
@@ -197,7 +246,14 @@ int draws_command(const std::vector<std::string>& args) {
   bool wants_help = false;
   const ParsedRun parsed = parse(args, own, wants_help);
   if (wants_help) return kExitOk;
-  fmt::print("{}\n", run_draws(parsed.config.train));
+  if (parsed.config.shared_stream) {
+    NotebookSettings settings;
+    settings.train = parsed.config.train;
+    settings.presence = parsed.config.instance_presence;
+    fmt::print("{}\n", notebook_draws(settings));
+  } else {
+    fmt::print("{}\n", run_draws(parsed.config.train));
+  }
   return kExitOk;
 }
 

@@ -1,6 +1,7 @@
 #include "io/config.hpp"
 
 #include "claims/claim_names.hpp"
+#include "train/notebook_trainer.hpp"
 
 #include <boost/program_options/parsers.hpp>
 #include <boost/program_options/value_semantic.hpp>
@@ -49,6 +50,13 @@ constexpr KeySpec kKeys[] = {
     {"comparison_claims", "", "claims comparing compare_with with this run, separated by spaces"},
     {"instances", "", "train one model per sparsity, side by side: a list (0, 0.5, 0.9) or a sweep "
                       "1 - B^-linspace(A, C, n) (the Anthropic notebook: 1 - 20^-linspace(0, 1, 10)); replaces sparsity"},
+    {"schedule", "cosine", "learning rate over the run: cosine (the article: from lr down to 0) or constant "
+                           "(Elhage et al.'s notebook)"},
+    {"feature_loss", "sum", "a sample's loss over its features' weighted squared errors: sum (the article) or mean "
+                            "(Elhage et al.'s notebook)"},
+    {"instance_stream", "own", "a sweep's random numbers: own (every instance from the seed, a stream each) or "
+                               "shared (Elhage et al.'s notebook: one (batch, instances, features) stream of uniform "
+                               "values, then the mask rand <= 1 - S; W one tensor; needs input = uniform)"},
     {"memory_limit_mb", "8192", "refuse a run whose buffers need more than this many MiB (1 <= limit <= 1048576)"},
 };
 
@@ -189,12 +197,17 @@ class Validator {
 
   // `instances`: empty (one model), a comma-separated list of sparsities, or the sweep
   // 1 - B^-linspace(A, C, n), whose k-th sparsity is 1 - B^-(A + k (C - A) / (n - 1)).
-  std::vector<double> sparsities(const std::string& key) const {
+  struct Sweep {
+    std::vector<double> sparsities;
+    std::vector<float> presence;  // 1 - S as float32; for a formula, as torch computes B^-linspace
+  };
+  Sweep sparsities(const std::string& key) const {
     const std::string expected = "sparsities 0 <= s < 1 as 0, 0.5, 0.9 or 1 - B^-linspace(A, C, n) with 2 <= n <= 1000";
     std::string text;
     for (char c : raw(key)) if (c != ' ') text += c;
     std::vector<double> out;
-    if (text.empty()) return out;
+    std::vector<float> presence;
+    if (text.empty()) return {};
     auto number = [&](std::string_view word) {
       double value = 0.0;
       const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
@@ -222,6 +235,7 @@ class Validator {
       if (!(base > 1.0)) fail(key, "has a base B not above 1", expected);
       const int n = static_cast<int>(count);
       for (int k = 0; k < n; ++k) out.push_back(1.0 - std::pow(base, -(first + k * (last - first) / (n - 1))));
+      presence = sweep_presence(base, first, last, n);
     } else {
       for (std::string_view word : split(text)) out.push_back(number(word));
       if (out.size() > 1000) fail(key, "lists more than 1000 instances", expected);
@@ -230,7 +244,9 @@ class Validator {
       if (!(s >= 0.0 && s < 1.0)) fail(key, fmt::format("gives sparsity {}, out of range", s), expected);
       s += 0.0;
     }
-    return out;
+    if (presence.empty())
+      for (double s : out) presence.push_back(static_cast<float>(1.0 - s));
+    return {out, presence};
   }
 
   // A space-separated list of names, each one of `known`, none repeated.
@@ -285,7 +301,25 @@ RunConfig validate(const Validator& v) {
   t.stream_offset = static_cast<std::uint64_t>(
       v.integer("stream_offset", 0, 1'000'000'000'000LL, "a whole number 0 <= stream_offset <= 10^12"));
   t.log_every = static_cast<long>(v.integer("log_every", 1, 10'000'000, "a whole number >= 1"));
-  config.instance_sparsities = v.sparsities("instances");
+  const std::string& schedule = v.raw("schedule");
+  if (schedule == "cosine") t.schedule = LrSchedule::cosine;
+  else if (schedule == "constant") t.schedule = LrSchedule::constant;
+  else v.fail("schedule", "is not a known schedule", "cosine or constant");
+  const std::string& feature_loss = v.raw("feature_loss");
+  if (feature_loss == "sum") t.feature_loss = FeatureLoss::sum;
+  else if (feature_loss == "mean") t.feature_loss = FeatureLoss::mean;
+  else v.fail("feature_loss", "is not a known way to combine features", "sum or mean");
+  const auto sweep = v.sparsities("instances");
+  config.instance_sparsities = sweep.sparsities;
+  config.instance_presence = sweep.presence;
+  const std::string& stream = v.raw("instance_stream");
+  if (stream == "shared") config.shared_stream = true;
+  else if (stream != "own") v.fail("instance_stream", "is not a known stream", "own or shared");
+  if (config.shared_stream && config.instance_sparsities.empty())
+    v.fail("instance_stream", "needs a sweep", "instances = a list or a sweep of sparsities, or instance_stream = own");
+  if (config.shared_stream && t.input != InputDistribution::uniform)
+    v.fail("instance_stream", fmt::format("draws uniform values, but input = {}", v.raw("input")),
+           "input = uniform, or instance_stream = own");
   config.memory_limit_mb = static_cast<long>(v.integer("memory_limit_mb", 1, 1 << 20, "a whole number 1 <= memory_limit_mb <= 1048576"));
   const std::uint64_t needed_mb = (training_buffer_bytes(t) + (1 << 20) - 1) >> 20;
   if (needed_mb > static_cast<std::uint64_t>(config.memory_limit_mb))
@@ -368,9 +402,14 @@ std::string canonical_text(const RunConfig& config) {
       t.input == InputDistribution::uniform ? "uniform" : "normal", t.sparsity, t.importance_decay,
       t.steps, t.batch, t.lr, t.weight_decay, t.seed, t.stream_offset, t.log_every, fmt::join(config.claims, " "),
       config.compare_with, fmt::join(config.comparison_claims, " ")) +
-         // Only a sweep has the line, so that the hash of every single-model config stays what it was.
+         // Only a sweep has the line, and only a setting other than the article's has the next three,
+         // so that the hash of every config from before these keys stays what it was.
          (config.instance_sparsities.empty() ? std::string()
-                                             : fmt::format("instances = {}\n", fmt::join(config.instance_sparsities, ", ")));
+                                             : fmt::format("instances = {}\n", fmt::join(config.instance_sparsities, ", "))) +
+         (t.schedule == LrSchedule::cosine ? std::string() : fmt::format("schedule = {}\n", to_string(t.schedule))) +
+         (t.feature_loss == FeatureLoss::sum ? std::string()
+                                             : fmt::format("feature_loss = {}\n", to_string(t.feature_loss))) +
+         (config.shared_stream ? "instance_stream = shared\n" : "");
 }
 
 }  // namespace superpos

@@ -26,6 +26,12 @@ struct RunConfig {
   // A sweep: one model per sparsity, trained side by side (train.sparsity is then unused). Empty
   // for a single model.
   std::vector<double> instance_sparsities;
+  // Each instance's P(feature present) as a float32, for a shared stream's mask rand <= p: for a
+  // sweep formula as torch computes B^-linspace(A, C, n), else 1 - S.
+  std::vector<float> instance_presence;
+  // instance_stream = shared: the instances draw from one (batch, instances, features) stream as
+  // Elhage et al.'s notebook does (train/notebook_trainer.hpp), not each from its own.
+  bool shared_stream = false;
   // A resource limit, not a parameter: not in the config hash. A run whose buffers would exceed
   // it is refused before anything is allocated.
   long memory_limit_mb = 8192;

@@ -113,6 +113,10 @@ ordered_json to_json(const RunResults& r) {
                  {"stream_offset", t.stream_offset}, {"log_every", t.log_every},
                  {"claims", r.config.claims}, {"compare_with", r.config.compare_with},
                  {"comparison_claims", r.config.comparison_claims}};
+  // Only where they are not the article's, so that every results.json from before them is unchanged.
+  if (t.schedule != LrSchedule::cosine) j["config"]["schedule"] = to_string(t.schedule);
+  if (t.feature_loss != FeatureLoss::sum) j["config"]["feature_loss"] = to_string(t.feature_loss);
+  if (r.config.shared_stream) j["config"]["instance_stream"] = "shared";
   j["config_hash"] = r.config_hash;
   j["trainer_hash"] = r.trainer_hash;
   j["command"] = r.command;
@@ -209,6 +213,17 @@ RunResults read_run(const std::filesystem::path& dir) {
     t.seed = field<std::uint64_t>(c, "seed", 0, 4294967295ULL);
     t.stream_offset = field<std::uint64_t>(c, "stream_offset", 0, 1'000'000'000'000ULL);
     t.log_every = field<long>(c, "log_every", 1, 10'000'000);
+    const std::string schedule = c.value("schedule", "cosine"), feature_loss = c.value("feature_loss", "sum"),
+                      stream = c.value("instance_stream", "own");
+    if (schedule != "cosine" && schedule != "constant")
+      throw InputError(fmt::format("field 'schedule' is '{}' (expected cosine or constant)", schedule));
+    t.schedule = schedule == "constant" ? LrSchedule::constant : LrSchedule::cosine;
+    if (feature_loss != "sum" && feature_loss != "mean")
+      throw InputError(fmt::format("field 'feature_loss' is '{}' (expected sum or mean)", feature_loss));
+    t.feature_loss = feature_loss == "mean" ? FeatureLoss::mean : FeatureLoss::sum;
+    if (stream != "own" && stream != "shared")
+      throw InputError(fmt::format("field 'instance_stream' is '{}' (expected own or shared)", stream));
+    r.config.shared_stream = stream == "shared";
     r.config.claims = c.at("claims").get<std::vector<std::string>>();
     r.config.compare_with = c.at("compare_with");
     r.config.comparison_claims = c.at("comparison_claims").get<std::vector<std::string>>();

@@ -13,31 +13,32 @@
 #include <vector>
 
 #include "model/toy_model.hpp"
+#include "train/trainer.hpp"
 
 namespace superpos {
 
 struct NotebookSettings {
-  int features = 5;
-  int hidden = 2;
-  Activation activation = Activation::relu;  // the notebook's model always applies the ReLU
-  std::vector<float> feature_probability;   // one per instance: P(feature present) = 1 - S
-  std::vector<float> importance;             // one per feature
-  long steps = 10000;
-  long batch = 1024;
-  double lr = 1e-3;
-  double weight_decay = 0.01;  // torch.optim.AdamW's default, which the notebook keeps
-  std::uint64_t seed = 0;
+  // The model, the optimizer and the stream: features, hidden, activation (the notebook's model
+  // applies the ReLU), importance_decay, steps, batch, lr, weight_decay, seed, stream_offset,
+  // log_every, schedule and feature_loss (the notebook's: constant and mean). input and sparsity
+  // are not read: the values are uniform, and each instance has its own presence probability.
+  TrainSettings train;
+  std::vector<float> presence;  // one per instance: P(a feature is present) = 1 - S, as a float32
 };
 
 struct NotebookResult {
-  std::vector<ToyModel> instances;  // one per feature_probability, in order
-  std::vector<double> final_loss;   // each instance's loss on the last step's batch
-  std::uint64_t draws_used = 0;     // 32-bit draws taken from the stream
+  std::vector<ToyModel> instances;             // one per presence probability, in order
+  std::vector<std::vector<LossRecord>> losses;  // each instance's loss every log_every steps and at the last
+  std::uint64_t draws_used = 0;                 // 32-bit draws taken from the stream, after stream_offset
+  double loop_seconds = 0.0;
 };
 
-// The notebook's sweep of feature probabilities: 20^-linspace(0, 1, n), computed in float32 as
-// torch does (linspace, then pow), so that the mask compares the same float.
-std::vector<float> notebook_feature_probabilities(int instances, double base = 20.0);
+// The 32-bit draws a run takes: the init, then per step the values and the mask.
+std::uint64_t notebook_draws(const NotebookSettings& settings);
+
+// The notebook's sweep of presence probabilities base^-linspace(first, last, n) (there 20, 0, 1),
+// computed in float32 as torch does (linspace, then pow), so that the mask compares the same float.
+std::vector<float> sweep_presence(double base, double first, double last, int n);
 
 // Trains every instance; throws DivergenceError (trainer.hpp) when a loss or weight stops being
 // finite, and std::invalid_argument for settings out of range.

@@ -31,6 +31,15 @@ Weights xavier_normal(int features, int hidden, TorchGenerator& generator) {
   return weights;
 }
 
+std::string to_string(LrSchedule schedule) { return schedule == LrSchedule::constant ? "constant" : "cosine"; }
+std::string to_string(FeatureLoss feature_loss) { return feature_loss == FeatureLoss::mean ? "mean" : "sum"; }
+
+Eigen::VectorXf loss_weights(const TrainSettings& settings) {
+  Eigen::VectorXf weights = feature_importance(settings.features, settings.importance_decay);
+  if (settings.feature_loss == FeatureLoss::mean) weights /= static_cast<float>(settings.features);
+  return weights;
+}
+
 std::uint64_t run_draws(const TrainSettings& settings) {
   const auto init = normal_draws(static_cast<std::uint64_t>(settings.features) * settings.hidden);
   return init + static_cast<std::uint64_t>(settings.steps) * batch_draws(settings.batch, settings.features, settings.input);
@@ -126,7 +135,7 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
   model.activation = settings.activation;
   model.weights = xavier_normal(settings.features, settings.hidden, generator);
   model.bias = Eigen::VectorXf::Zero(settings.features);
-  const Eigen::VectorXf importance = feature_importance(settings.features, settings.importance_decay);
+  const Eigen::VectorXf importance = loss_weights(settings);
 
   AdamW optimizer;
   optimizer.weight_decay = settings.weight_decay;
@@ -147,7 +156,7 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
     if (!std::isfinite(gradients.loss)) throw DivergenceError(step, last_finite_loss);
     last_finite_loss = gradients.loss;
 
-    const double lr = schedule.lr();
+    const double lr = settings.schedule == LrSchedule::constant ? settings.lr : schedule.lr();
     const long t = step + 1;
     optimizer.step(std::span<float>(model.weights.data(), static_cast<std::size_t>(model.weights.size())),
                    std::span<const float>(gradients.weights.data(), static_cast<std::size_t>(gradients.weights.size())),

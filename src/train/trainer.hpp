@@ -14,6 +14,13 @@
 
 namespace superpos {
 
+// The learning rate over the run: the article's cosine from lr down to 0, or Elhage et al.'s
+// notebook's constant lr.
+enum class LrSchedule { cosine, constant };
+// How a sample's loss combines its features' importance-weighted squared errors: the article sums
+// them, Elhage et al.'s notebook averages them (the same minimiser, a gradient 1/features as large).
+enum class FeatureLoss { sum, mean };
+
 struct TrainSettings {
   int features = 5;
   int hidden = 2;
@@ -28,7 +35,16 @@ struct TrainSettings {
   std::uint64_t seed = 42;
   std::uint64_t stream_offset = 0;  // 32-bit draws skipped after seeding, before the Xavier init
   long log_every = 100;
+  LrSchedule schedule = LrSchedule::cosine;
+  FeatureLoss feature_loss = FeatureLoss::sum;
 };
+
+std::string to_string(LrSchedule schedule);
+std::string to_string(FeatureLoss feature_loss);
+
+// Each feature's weight in the loss: importance_decay^i, divided by the number of features when
+// the loss averages over them.
+Eigen::VectorXf loss_weights(const TrainSettings& settings);
 
 struct LossRecord {
   long step;    // 0-based optimizer step

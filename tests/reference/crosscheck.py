@@ -4,7 +4,8 @@ reference (torch_reference.py) for several seeds, and prints the largest differe
 the bias. Then the larger shapes of the Anthropic paper (20 x 5 and 100 x 20, relu_09's settings,
 1,000 steps), where superpos takes its blocked kernel and sums in another order than PyTorch: W
 must agree within 1e-3 there, and within 1e-4 at the article's shape, where the arithmetic matches
-PyTorch's operation for operation.
+PyTorch's operation for operation. Last, the notebook's own setting (notebook_5x2.ini: 10 instances
+from one stream, 1,000 steps) against notebook_reference.py: every instance's W within 1e-3.
 
 Usage: /usr/bin/python3 tests/reference/crosscheck.py SUPERPOS_BINARY [--seeds 0-5] [--steps N]
 Exits 1 when any max |dW| exceeds its tolerance.
@@ -55,6 +56,22 @@ def torch_run(values, seed, steps, shape):
     return result["weights"], result["bias"]
 
 
+def notebook_one(binary, config, seed, steps, tolerance):
+    values = read_config(config)
+    instances = 10
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([binary, "train", "--config", config, "--seed", str(seed), "--steps", str(steps),
+                        "--out", out, "--quiet"], check=True)
+        ours = [json.load(open(os.path.join(out, f"i{k}", "results.json"))) for k in range(instances)]
+    reference = json.loads(subprocess.run(
+        ["/usr/bin/python3", os.path.join(HERE, "notebook_reference.py"), "--features", values["features"],
+         "--hidden", values["hidden"], "--instances", str(instances), "--importance-base", values["importance_decay"],
+         "--steps", str(steps), "--seed", str(seed)], check=True, capture_output=True, text=True).stdout)
+    dw = max(max_diff(ours[k]["weights"], reference["weights"][k]) for k in range(instances))
+    db = max(max_diff(ours[k]["bias"], reference["bias"][k]) for k in range(instances))
+    return f"{values['name']} x{instances}", seed, dw, db, tolerance
+
+
 def max_diff(a, b):
     flat = lambda x: [v for row in x for v in (row if isinstance(row, list) else [row])]
     return max(abs(p - q) for p, q in zip(flat(a), flat(b)))
@@ -82,11 +99,14 @@ def main():
     jobs = [(a.binary, c, s, a.steps, None, 1e-4) for c in configs for s in seeds]
     relu_09 = os.path.join(ROOT, "report", "configs", "relu_09.ini")
     jobs += [(a.binary, relu_09, s, a.large_steps, shape, 1e-3) for shape in ((20, 5), (100, 20)) for s in seeds]
+    notebook = os.path.join(HERE, "notebook_5x2.ini")
+    jobs += [("notebook", notebook, s, a.large_steps, 1e-3) for s in seeds]
     outside = []
     worst = {}
     print(f"{'config':<22} {'seed':>4} {'max|dW|':>10} {'max|db|':>10} {'tolerance':>9}")
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-        for name, seed, dw, db, tolerance in pool.map(lambda j: one(*j), jobs):
+        run = lambda j: notebook_one(a.binary, *j[1:]) if j[0] == "notebook" else one(*j)
+        for name, seed, dw, db, tolerance in pool.map(run, jobs):
             worst[tolerance] = max(worst.get(tolerance, 0.0), dw)
             if dw > tolerance:
                 outside.append(f"{name} seed {seed}")
