@@ -154,9 +154,7 @@ TEST_CASE("A shared-stream sweep trains its instances from one stream, as train_
   REQUIRE(run_cli("train --config " + config.string() + " --out " + out.string()).status == 0);
 
   const RunConfig parsed = load_run_config(config.string(), std::map<std::string, std::string>{});
-  NotebookSettings settings;
-  settings.train = parsed.train;
-  settings.presence = parsed.instance_presence;
+  const NotebookSettings settings = notebook_settings(parsed);
   const NotebookResult direct = train_notebook(settings);
   for (std::size_t k = 0; k < 4; ++k) {
     const fs::path folder = out / ("i" + std::to_string(k));
@@ -175,4 +173,33 @@ TEST_CASE("A shared-stream sweep trains its instances from one stream, as train_
   const fs::path own = fresh_dir("own");
   REQUIRE(run_cli("train --config " + config.string() + " --out " + own.string() + " --instance_stream own").status == 0);
   CHECK(file_bytes(own / "i1" / "weights.csv") != file_bytes(out / "i1" / "weights.csv"));
+}
+
+TEST_CASE("A shared-stream grid over importance trains each decay as its own sweep, on any number of threads",
+          "[cli][notebook]") {
+  namespace fs = std::filesystem;
+  const fs::path config = fs::temp_directory_path() / "superpos_cli_grid.ini";
+  std::ofstream(config) << "name = grid\nactivation = relu\ninput = uniform\nfeatures = 2\nhidden = 1\nsteps = 30\n"
+                           "batch = 32\nseed = 5\ninstances = 0, 0.9\ninstance_stream = shared\n"
+                           "importance_decays = 0.5, 2, 4\nschedule = constant\nfeature_loss = mean\n";
+  const fs::path one = fresh_dir("grid_one"), two = fresh_dir("grid_two");
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + one.string() + " --threads 1").status == 0);
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + two.string() + " --threads 2").status == 0);
+  const RunConfig parsed = load_run_config(config.string(), std::map<std::string, std::string>{});
+  for (std::size_t d = 0; d < 3; ++d) {
+    NotebookSettings settings = notebook_settings(parsed);
+    settings.train.importance_decay = parsed.instance_decays[d];
+    const NotebookResult direct = train_notebook(settings);
+    for (std::size_t k = 0; k < 2; ++k) {
+      const std::string folder = "i" + std::to_string(d * 2 + k);
+      INFO(folder);
+      for (const char* file : {"weights.csv", "bias.csv", "loss.csv", "features.csv"})
+        CHECK(file_bytes(one / folder / file) == file_bytes(two / folder / file));
+      const RunResults read = read_run(one / folder);
+      CHECK(read.model.weights == direct.instances[k].weights);
+      CHECK(read.config.train.importance_decay == parsed.instance_decays[d]);
+    }
+  }
+  CHECK(file_bytes(one / "instances.json") == file_bytes(two / "instances.json"));
+  CHECK_THAT(file_bytes(one / "instances.json"), Catch::Contains("\"importance_decay\": 4.0"));
 }

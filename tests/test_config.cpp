@@ -167,3 +167,27 @@ TEST_CASE("The notebook's setting: each of its differences is a key, in the hash
   CHECK(loss_weights(notebook.train)[1] == Approx(0.9 / 5));
   CHECK(loss_weights(article.train)[1] == Approx(0.9));
 }
+
+TEST_CASE("importance_decays: the sweep once per decay, instances numbered decay by decay", "[config]") {
+  const auto grid = load_run_config(
+      write_temp("decays.ini", "name = g\nfeatures = 2\nhidden = 1\ninstances = 0, 0.9\nimportance_decays = 10^linspace(-1, 1, 3)\n"),
+      overrides());
+  REQUIRE(grid.instance_decays.size() == 3);
+  CHECK(grid.instance_decays[0] == Approx(0.1));
+  CHECK(grid.instance_decays[1] == Approx(1.0));
+  CHECK(grid.instance_decays[2] == Approx(10.0));
+  CHECK(instance_count(grid) == 6);
+  const RunConfig fifth = instance_config(grid, 5);  // decay 2, sparsity 1
+  CHECK(fifth.name == "g.i5");
+  CHECK(fifth.train.sparsity == 0.9);
+  CHECK(fifth.train.importance_decay == Approx(10.0));
+  CHECK(fifth.instance_decays.empty());
+  CHECK(instance_config(grid, 2).train.sparsity == 0.0);
+  CHECK(instance_config(grid, 2).train.importance_decay == Approx(1.0));
+  CHECK_THAT(canonical_text(grid), Catch::EndsWith("importance_decays = 0.1, 1, 10\n"));
+  // Without the key, one decay: the config's own, and no line in the hashed text.
+  const auto plain = load_run_config(write_temp("no_decays.ini", "name = g\ninstances = 0, 0.9\n"), overrides());
+  CHECK(instance_count(plain) == 2);
+  CHECK(instance_config(plain, 1).train.importance_decay == plain.train.importance_decay);
+  CHECK_THAT(canonical_text(plain), !Catch::Contains("importance_decays"));
+}

@@ -81,11 +81,13 @@ void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResu
                                     {"config_hash", sha256_hex(canonical_text(sweep))},
                                     {"trainer_hash", std::string(source_hash_trainer())},
                                     {"instances", nlohmann::ordered_json::array()}};
-  for (std::size_t k = 0; k < n; ++k)
-  {
-    nlohmann::ordered_json entry = {{"folder", fmt::format("i{}", k)}, {"sparsity", sweep.instance_sparsities[k]}};
+  const std::size_t per_decay = sweep.instance_sparsities.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const RunConfig instance = instance_config(sweep, k);
+    nlohmann::ordered_json entry = {{"folder", fmt::format("i{}", k)}, {"sparsity", instance.train.sparsity}};
     // The float the shared stream's mask compares with (for a sweep formula, torch's B^-linspace).
-    if (sweep.shared_stream) entry["presence"] = sweep.instance_presence[k];
+    if (sweep.shared_stream) entry["presence"] = sweep.instance_presence[k % per_decay];
+    if (!sweep.instance_decays.empty()) entry["importance_decay"] = instance.train.importance_decay;
     listing["instances"].push_back(entry);
   }
   const nlohmann::ordered_json timing = {{"sweep_seconds", seconds}, {"threads", threads}, {"instances", n}};
@@ -107,7 +109,7 @@ void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResu
 int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, const std::filesystem::path& out_dir,
                 unsigned requested_threads) {
   const RunConfig& sweep = parsed.config;
-  const std::size_t n = sweep.instance_sparsities.size();
+  const std::size_t n = instance_count(sweep);
   ThreadBudget budget(requested_threads);
   const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), n));
   std::vector<std::optional<RunResults>> results(n);
@@ -117,10 +119,7 @@ int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, c
   auto work = [&] {
     for (std::size_t k = next++; k < n; k = next++) {
       try {
-        RunConfig instance = sweep;
-        instance.name = fmt::format("{}.i{}", sweep.name, k);
-        instance.train.sparsity = sweep.instance_sparsities[k];
-        instance.instance_sparsities.clear();
+        const RunConfig instance = instance_config(sweep, k);
         results[k] = run_results(instance, train(instance.train, {}), join_command(args));
       } catch (...) {
         errors[k] = std::current_exception();
@@ -137,9 +136,10 @@ int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, c
     try {
       std::rethrow_exception(errors[k]);
     } catch (const DivergenceError& error) {
-      fmt::print(stderr, "superpos: {}: instance {} (sparsity {}): {} (lr is {})\n",
-                 parsed.options["config"].as<std::string>(), k, sweep.instance_sparsities[k], error.what(),
-                 sweep.train.lr);
+      const RunConfig instance = instance_config(sweep, k);
+      fmt::print(stderr, "superpos: {}: instance {} (sparsity {}, importance_decay {}): {} (lr is {})\n",
+                 parsed.options["config"].as<std::string>(), k, instance.train.sparsity,
+                 instance.train.importance_decay, error.what(), sweep.train.lr);
       return kExitDiverged;
     }
   }
@@ -148,36 +148,58 @@ int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, c
 }
 
 // A sweep from one shared stream, as Elhage et al.'s notebook trains it (notebook_trainer.hpp):
-// the instances depend on each other's draws, so they train in one loop, on one thread.
+// the instances of one importance decay depend on each other's draws, so they train in one loop on
+// one thread. With importance_decays, each decay is such a sweep from the seed's stream (they see
+// the same draws), and the decays train on up to `requested_threads` threads.
 int train_shared_sweep(const ParsedRun& parsed, const std::vector<std::string>& args,
-                       const std::filesystem::path& out_dir) {
+                       const std::filesystem::path& out_dir, unsigned requested_threads) {
   const RunConfig& sweep = parsed.config;
-  NotebookSettings settings;
-  settings.train = sweep.train;
-  settings.presence = sweep.instance_presence;
-  NotebookResult trained;
-  try {
-    trained = train_notebook(settings);
-  } catch (const DivergenceError& error) {
-    fmt::print(stderr, "superpos: {}: {} (lr is {})\n", parsed.options["config"].as<std::string>(), error.what(),
-               sweep.train.lr);
-    return kExitDiverged;
-  }
-  const std::size_t n = sweep.instance_sparsities.size();
+  const std::size_t per_decay = sweep.instance_sparsities.size();
+  const std::size_t decays = std::max<std::size_t>(1, sweep.instance_decays.size());
+  const std::size_t n = instance_count(sweep);
+  ThreadBudget budget(requested_threads);
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), decays));
   std::vector<std::optional<RunResults>> results(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    RunConfig instance = sweep;
-    instance.name = fmt::format("{}.i{}", sweep.name, k);
-    instance.train.sparsity = sweep.instance_sparsities[k];
-    instance.instance_sparsities.clear();
-    instance.instance_presence.clear();
-    TrainResult one;
-    one.model = trained.instances[k];
-    one.loss_log = trained.losses[k];
-    one.draws_used = trained.draws_used;  // the whole stream: no instance has one of its own
-    results[k] = run_results(instance, one, join_command(args));
+  std::vector<std::exception_ptr> errors(decays);
+  std::atomic<std::size_t> next{0};
+  const auto started = std::chrono::steady_clock::now();
+  auto work = [&] {
+    for (std::size_t d = next++; d < decays; d = next++) {
+      try {
+        NotebookSettings settings = notebook_settings(sweep);
+        settings.train = instance_config(sweep, d * per_decay).train;
+        const NotebookResult trained = train_notebook(settings);
+        for (std::size_t k = 0; k < per_decay; ++k) {
+          TrainResult one;
+          one.model = trained.instances[k];
+          one.loss_log = trained.losses[k];
+          one.draws_used = trained.draws_used;  // the whole stream: no instance has one of its own
+          results[d * per_decay + k] = run_results(instance_config(sweep, d * per_decay + k), one, join_command(args));
+        }
+      } catch (...) {
+        errors[d] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& thread : pool) thread.join();
+  for (std::size_t d = 0; d < decays; ++d) {
+    if (!errors[d]) continue;
+    try {
+      std::rethrow_exception(errors[d]);
+    } catch (const DivergenceError& error) {
+      const std::string which = sweep.instance_decays.empty()
+                                    ? std::string()
+                                    : fmt::format("importance_decay {}: ", sweep.instance_decays[d]);
+      fmt::print(stderr, "superpos: {}: {}{} (lr is {})\n", parsed.options["config"].as<std::string>(), which,
+                 error.what(), sweep.train.lr);
+      return kExitDiverged;
+    }
   }
-  write_sweep(sweep, results, out_dir, trained.loop_seconds, 1);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  write_sweep(sweep, results, out_dir, seconds, threads);
   return kExitOk;
 }
 
@@ -198,8 +220,9 @@ int train_command(const std::vector<std::string>& args) {
   const std::filesystem::path out_dir = parsed.options["out"].as<std::string>();
   ensure_output_directory(out_dir);
   check_directory_replaceable(out_dir, is_run_file);
-  check_disk_space(out_dir, run_folder_bytes(parsed.config.train) * std::max<std::size_t>(1, parsed.config.instance_sparsities.size()));
-  if (parsed.config.shared_stream) return train_shared_sweep(parsed, args, out_dir);
+  check_disk_space(out_dir, run_folder_bytes(parsed.config.train) * std::max<std::size_t>(1, instance_count(parsed.config)));
+  if (parsed.config.shared_stream)
+    return train_shared_sweep(parsed, args, out_dir, parsed.options["threads"].as<unsigned>());
   if (!parsed.config.instance_sparsities.empty())
     return train_sweep(parsed, args, out_dir, parsed.options["threads"].as<unsigned>());
 
@@ -247,10 +270,8 @@ int draws_command(const std::vector<std::string>& args) {
   const ParsedRun parsed = parse(args, own, wants_help);
   if (wants_help) return kExitOk;
   if (parsed.config.shared_stream) {
-    NotebookSettings settings;
-    settings.train = parsed.config.train;
-    settings.presence = parsed.config.instance_presence;
-    fmt::print("{}\n", notebook_draws(settings));
+    // Every importance decay draws the same stream from the seed: one sweep's count.
+    fmt::print("{}\n", notebook_draws(notebook_settings(parsed.config)));
   } else {
     fmt::print("{}\n", run_draws(parsed.config.train));
   }

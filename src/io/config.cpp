@@ -57,6 +57,9 @@ constexpr KeySpec kKeys[] = {
     {"instance_stream", "own", "a sweep's random numbers: own (every instance from the seed, a stream each) or "
                                "shared (Elhage et al.'s notebook: one (batch, instances, features) stream of uniform "
                                "values, then the mask rand <= 1 - S; W one tensor; needs input = uniform)"},
+    {"importance_decays", "", "a sweep over importance too: the whole instance sweep once per decay, as a list "
+                              "(0.1, 1, 10) or B^linspace(A, C, n) (0 < decay <= 100; with 2 features, decay is the "
+                              "second feature's importance relative to the first); replaces importance_decay"},
     {"memory_limit_mb", "8192", "refuse a run whose buffers need more than this many MiB (1 <= limit <= 1048576)"},
 };
 
@@ -215,15 +218,7 @@ class Validator {
         fail(key, fmt::format("has '{}', which is not a number", word), expected);
       return value + 0.0;
     };
-    auto split = [](std::string_view list) {  // at commas, keeping empty words (an error later)
-      std::vector<std::string_view> words;
-      for (std::size_t at = 0;;) {
-        const auto comma = list.find(',', at);
-        words.push_back(list.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
-        if (comma == std::string_view::npos) return words;
-        at = comma + 1;
-      }
-    };
+    auto split = split_commas;
     if (text.starts_with("1-")) {
       const auto caret = text.find("^-linspace(");
       if (caret == std::string::npos || !text.ends_with(")")) fail(key, "is not a list or a sweep", expected);
@@ -247,6 +242,53 @@ class Validator {
     if (presence.empty())
       for (double s : out) presence.push_back(static_cast<float>(1.0 - s));
     return {out, presence};
+  }
+
+  // `importance_decays`: empty, a comma-separated list, or B^linspace(A, C, n), each 0 < d <= 100.
+  std::vector<double> decays(const std::string& key) const {
+    const std::string expected = "decays 0 < d <= 100 as 0.1, 1, 10 or B^linspace(A, C, n) with 2 <= n <= 1000";
+    std::string text;
+    for (char c : raw(key)) if (c != ' ') text += c;
+    std::vector<double> out;
+    if (text.empty()) return out;
+    auto number = [&](std::string_view word) {
+      double value = 0.0;
+      const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
+      if (word.empty() || ec != std::errc() || end != word.data() + word.size() || !std::isfinite(value))
+        fail(key, fmt::format("has '{}', which is not a number", word), expected);
+      return value + 0.0;
+    };
+    const auto caret = text.find("^linspace(");
+    if (caret != std::string::npos) {
+      if (!text.ends_with(")")) fail(key, "is not a list or a sweep", expected);
+      const double base = number(std::string_view(text).substr(0, caret));
+      const auto args = split_commas(std::string_view(text).substr(caret + 10, text.size() - caret - 11));
+      if (args.size() != 3) fail(key, "needs linspace(A, C, n)", expected);
+      const double first = number(args[0]), last = number(args[1]), count = number(args[2]);
+      if (count != std::floor(count) || count < 2 || count > 1000) fail(key, "has a count n out of range", expected);
+      if (!(base > 0.0)) fail(key, "has a base B not above 0", expected);
+      const int n = static_cast<int>(count);
+      for (int k = 0; k < n; ++k) out.push_back(std::pow(base, first + k * (last - first) / (n - 1)));
+    } else {
+      for (std::string_view word : split_commas(text)) out.push_back(number(word));
+      if (out.size() > 1000) fail(key, "lists more than 1000 decays", expected);
+    }
+    for (double& d : out) {
+      if (!(d > 0.0 && d <= 100.0)) fail(key, fmt::format("gives decay {}, out of range", d), expected);
+      d += 0.0;
+    }
+    return out;
+  }
+
+  // At commas, keeping empty words (an error later).
+  static std::vector<std::string_view> split_commas(std::string_view list) {
+    std::vector<std::string_view> words;
+    for (std::size_t at = 0;;) {
+      const auto comma = list.find(',', at);
+      words.push_back(list.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+      if (comma == std::string_view::npos) return words;
+      at = comma + 1;
+    }
   }
 
   // A space-separated list of names, each one of `known`, none repeated.
@@ -320,6 +362,12 @@ RunConfig validate(const Validator& v) {
   if (config.shared_stream && t.input != InputDistribution::uniform)
     v.fail("instance_stream", fmt::format("draws uniform values, but input = {}", v.raw("input")),
            "input = uniform, or instance_stream = own");
+  config.instance_decays = v.decays("importance_decays");
+  if (!config.instance_decays.empty() && config.instance_sparsities.empty())
+    v.fail("importance_decays", "needs a sweep", "instances = a list or a sweep of sparsities, or no importance_decays");
+  if (config.instance_decays.size() * config.instance_sparsities.size() > 10000)
+    v.fail("importance_decays", fmt::format("with {} sparsities makes more than 10000 instances", config.instance_sparsities.size()),
+           "fewer decays or sparsities");
   config.memory_limit_mb = static_cast<long>(v.integer("memory_limit_mb", 1, 1 << 20, "a whole number 1 <= memory_limit_mb <= 1048576"));
   const std::uint64_t needed_mb = (training_buffer_bytes(t) + (1 << 20) - 1) >> 20;
   if (needed_mb > static_cast<std::uint64_t>(config.memory_limit_mb))
@@ -339,6 +387,29 @@ RunConfig validate(const Validator& v) {
 }
 
 }  // namespace
+
+std::size_t instance_count(const RunConfig& sweep) {
+  return sweep.instance_sparsities.size() * std::max<std::size_t>(1, sweep.instance_decays.size());
+}
+
+RunConfig instance_config(const RunConfig& sweep, std::size_t k) {
+  const std::size_t per_decay = sweep.instance_sparsities.size();
+  RunConfig instance = sweep;
+  instance.name = fmt::format("{}.i{}", sweep.name, k);
+  instance.train.sparsity = sweep.instance_sparsities.at(k % per_decay);
+  if (!sweep.instance_decays.empty()) instance.train.importance_decay = sweep.instance_decays.at(k / per_decay);
+  instance.instance_sparsities.clear();
+  instance.instance_presence.clear();
+  instance.instance_decays.clear();
+  return instance;
+}
+
+NotebookSettings notebook_settings(const RunConfig& sweep) {
+  NotebookSettings settings;
+  settings.train = sweep.instance_decays.empty() ? sweep.train : instance_config(sweep, 0).train;
+  settings.presence = sweep.instance_presence;
+  return settings;
+}
 
 po::options_description run_config_options() {
   po::options_description options("Configuration keys (in the file as `key = value`; on the command line as --key value)");
@@ -409,7 +480,9 @@ std::string canonical_text(const RunConfig& config) {
          (t.schedule == LrSchedule::cosine ? std::string() : fmt::format("schedule = {}\n", to_string(t.schedule))) +
          (t.feature_loss == FeatureLoss::sum ? std::string()
                                              : fmt::format("feature_loss = {}\n", to_string(t.feature_loss))) +
-         (config.shared_stream ? "instance_stream = shared\n" : "");
+         (config.shared_stream ? "instance_stream = shared\n" : "") +
+         (config.instance_decays.empty() ? std::string()
+                                         : fmt::format("importance_decays = {}\n", fmt::join(config.instance_decays, ", ")));
 }
 
 }  // namespace superpos

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "train/notebook_trainer.hpp"
 #include "train/trainer.hpp"
 
 namespace superpos {
@@ -29,6 +30,9 @@ struct RunConfig {
   // Each instance's P(feature present) as a float32, for a shared stream's mask rand <= p: for a
   // sweep formula as torch computes B^-linspace(A, C, n), else 1 - S.
   std::vector<float> instance_presence;
+  // importance_decays: the sweep once per decay (instance k has decay k / sparsities and sparsity
+  // k % sparsities). Empty: every instance has train.importance_decay.
+  std::vector<double> instance_decays;
   // instance_stream = shared: the instances draw from one (batch, instances, features) stream as
   // Elhage et al.'s notebook does (train/notebook_trainer.hpp), not each from its own.
   bool shared_stream = false;
@@ -42,6 +46,16 @@ class InputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// A sweep's instances: sparsities x decays (at least one decay), in the order of their folders iK.
+std::size_t instance_count(const RunConfig& sweep);
+// Instance k of a sweep as a single model (name NAME.iK, its sparsity and importance decay, no
+// sweep lists): what its run records and hashes.
+RunConfig instance_config(const RunConfig& sweep, std::size_t k);
+
+// A shared-stream sweep's training settings (of its first importance decay): the train settings
+// and each instance's presence float.
+NotebookSettings notebook_settings(const RunConfig& sweep);
 
 // The configuration keys as command-line options (`--sparsity 0.7`), for --help and overrides.
 boost::program_options::options_description run_config_options();

@@ -205,7 +205,7 @@ RunResults read_run(const std::filesystem::path& dir) {
       throw InputError(fmt::format("field 'input' is '{}' (expected normal or uniform)", input));
     t.input = input == "uniform" ? InputDistribution::uniform : InputDistribution::normal;
     t.sparsity = field<double>(c, "sparsity", 0.0, 1.0);
-    t.importance_decay = field<double>(c, "importance_decay", 0.0, 1.0);
+    t.importance_decay = field<double>(c, "importance_decay", 0.0, 100.0);  // a sweep's importance_decays reach 100
     t.steps = field<long>(c, "steps", 1, 10'000'000);
     t.batch = field<long>(c, "batch", 1, 1'048'576);
     t.lr = field<double>(c, "lr", 0.0, 1e6);
