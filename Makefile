@@ -96,11 +96,11 @@ report:
 else
 report:
 	@mkdir -p $(OUT) && exec 8>>$(OUT)/.build.lock && { flock -n 8 || { \
-	  echo "superpos: another build of $(OUT) is running; waiting for it to finish" >&2; flock 8; }; } && \
-	  $(MAKE) --no-print-directory compile-stage && \
-	  total=$$($(MAKE) --no-print-directory -n report-files SKIP_COMPILE=1 | grep -c 'superpos-step') ; \
-	  rm -f $(OUT)/.steps $(OUT)/.steps.log && \
-	  $(MAKE) --no-print-directory report-files SKIP_COMPILE=1 STEP_TOTAL=$$total STEP_COUNTER=$(OUT)/.steps && \
+	  echo "superpos: another build of $(OUT) is running; waiting for it to finish" >&2; flock 8; }; } || exit 1; \
+	  $(MAKE) --no-print-directory compile-stage || exit $$?; \
+	  total=$$($(MAKE) --no-print-directory -n report-files SKIP_COMPILE=1 | grep -c 'superpos-step'); \
+	  rm -f $(OUT)/.steps $(OUT)/.steps.log; \
+	  $(MAKE) --no-print-directory report-files SKIP_COMPILE=1 STEP_TOTAL=$$total STEP_COUNTER=$(OUT)/.steps || exit $$?; \
 	  runs=$(words $(CONFIG_NAMES) $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES))); \
 	  trained=$$(grep -c '^train' $(OUT)/.steps.log 2>/dev/null); trained=$${trained:-0}; \
 	  echo "superpos: report in $(OUT)/report/report.html and report.pdf; $$runs runs: $$trained trained, $$((runs - trained)) reused" && \
