@@ -27,7 +27,12 @@ Thresholds load_thresholds(const std::filesystem::path& path) {
       {"near_zero", &t.near_zero},
       {"distinct_direction_degrees", &t.distinct_direction_degrees},
       {"notable_interaction", &t.notable_interaction},
-      {"orthogonality_margin", &t.orthogonality_margin}};
+      {"orthogonality_margin", &t.orthogonality_margin},
+      {"represented_norm", &t.represented_norm},
+      {"trend_agreement", &t.trend_agreement},
+      {"fraction_tolerance", &t.fraction_tolerance},
+      {"plateau_instances", &t.plateau_instances},
+      {"phase_boundary_steps", &t.phase_boundary_steps}};
   po::options_description options;
   for (const auto& [key, target] : keys) options.add_options()(key.c_str(), po::value<double>(target)->required());
   std::ifstream in(path);

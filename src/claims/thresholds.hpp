@@ -19,6 +19,12 @@ struct Thresholds {
   double notable_interaction = 0.1;
   double orthogonality_margin = 0.1;
   double ordering_tolerance = 0.01;
+  // The paper's chapters (paper/paper_claims.hpp).
+  double represented_norm = 0.5;       // a row at least this long is a represented feature
+  double trend_agreement = 0.5;        // Kendall's tau for "grows (falls) with sparsity"
+  double fraction_tolerance = 1.0 / 30; // "near" one of the paper's fractions 1, 3/4, 2/3, 1/2, 2/5, 1/3
+  double plateau_instances = 3;        // consecutive sparsities for "sticks at 1/2"
+  double phase_boundary_steps = 1;     // grid steps of relative importance from 1
 };
 
 // Every key must be present and a finite number >= 0; throws InputError naming file, line and key.

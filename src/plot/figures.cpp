@@ -171,22 +171,25 @@ void draw_seed_grid(Gnuplot& gp, const std::string& config_name, const std::vect
     gp << (fails ? "set border 15 lw 2.5 lc rgb '#a51d1d'\n" : "set border 15 lw 0.8 lc rgb '#888888'\n");
     gp << fmt::format("set title 'seed {}{}' noenhanced tc rgb '{}'\n", panel.run->config.train.seed,
                       fails ? fmt::format("  ✗ {}", panel.failing.size()) : "", fails ? "#a51d1d" : "#222222");
-    const Weights& w = panel.run->model.weights;
-    std::string plot = "plot ";
-    for (Eigen::Index i = 0; i < w.rows(); ++i)
-      plot += fmt::format("'-' with lines lw 2 lc rgb '{0}', '-' with points pt 7 ps 0.7 lc rgb '{0}'{1}",
-                          feature_colour(static_cast<int>(i)), i + 1 < w.rows() ? ", " : "\n");
-    gp << plot;
-    for (Eigen::Index i = 0; i < w.rows(); ++i) {
-      const double y = w.cols() > 1 ? w(i, 1) : 0.0;
-      gp.send1d(Rows{{0.0, 0.0}, {w(i, 0), y}});
-      gp.send1d(Rows{{w(i, 0), y}});
-    }
+    plot_spokes(gp, panel.run->model.weights);
   }
   gp << "unset multiplot\n";
 }
 
 }  // namespace
+
+void plot_spokes(Gnuplot& gp, const Weights& w) {
+  std::string plot = "plot ";
+  for (Eigen::Index i = 0; i < w.rows(); ++i)
+    plot += fmt::format("'-' with lines lw 2 lc rgb '{0}', '-' with points pt 7 ps 0.7 lc rgb '{0}'{1}",
+                        feature_colour(static_cast<int>(i)), i + 1 < w.rows() ? ", " : "\n");
+  gp << plot;
+  for (Eigen::Index i = 0; i < w.rows(); ++i) {
+    const double y = w.cols() > 1 ? w(i, 1) : 0.0;
+    gp.send1d(Rows{{0.0, 0.0}, {w(i, 0), y}});
+    gp.send1d(Rows{{w(i, 0), y}});
+  }
+}
 
 void plot_weights_change(const RunResults& before, const RunResults& after, const std::filesystem::path& out_dir) {
   const auto draw = [&](Gnuplot& gp) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/run_results.hpp"
+#include "plot/figure_file.hpp"
 
 namespace superpos {
 
@@ -40,6 +41,10 @@ struct SeedPanel {
 // Writes OUT_DIR/CONFIG_NAME.svg and .pdf (nothing when there are no panels).
 void plot_seed_grid(const std::string& config_name, const std::vector<SeedPanel>& panels,
                     const std::filesystem::path& out_dir);
+
+// The rows of W (first two hidden dimensions) as spokes from the origin in feature colours: one
+// panel's plot command and data, as the seed gallery and the paper's sweep panels draw them.
+void plot_spokes(Gnuplot& gp, const Weights& w);
 
 // The colour of feature i, the same in every figure (Okabe-Ito, safe for colour-blind readers).
 std::string feature_colour(int feature);

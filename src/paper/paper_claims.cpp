@@ -1,0 +1,461 @@
+#include "paper/paper_claims.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <stdexcept>
+
+#include "analysis/feature_measures.hpp"
+
+namespace superpos {
+namespace {
+
+constexpr const char* kIntro = "Elhage et al., introduction (figure of 5 features in 2 dimensions)";
+constexpr const char* kDemonstrating = "Elhage et al., “Demonstrating Superposition”";
+constexpr const char* kPhase = "Elhage et al., “Superposition as a Phase Change”";
+constexpr const char* kGeometry = "Elhage et al., “The Geometry of Superposition”";
+
+ClaimResult claim(std::string id, std::string subject, std::string statement, std::string section,
+                  std::string measured, std::string threshold, bool holds) {
+  ClaimResult c;
+  c.id = std::move(id);
+  c.subject = std::move(subject);
+  c.statement = std::move(statement);
+  c.section = std::move(section);
+  c.measured = std::move(measured);
+  c.threshold = std::move(threshold);
+  c.verdict = holds ? Verdict::holds : Verdict::fails;
+  return c;
+}
+
+std::string sparsity_text(double s) { return fmt::format("S = {:.3g}", s); }
+
+const SweepInstance& densest(const SweepResults& sweep) {
+  return *std::min_element(sweep.instances.begin(), sweep.instances.end(),
+                           [](const auto& a, const auto& b) { return a.sparsity < b.sparsity; });
+}
+const SweepInstance& sparsest(const SweepResults& sweep) {
+  return *std::max_element(sweep.instances.begin(), sweep.instances.end(),
+                           [](const auto& a, const auto& b) { return a.sparsity < b.sparsity; });
+}
+// Instances in sparsity order (a listed sweep need not be sorted).
+std::vector<const SweepInstance*> by_sparsity(const SweepResults& sweep) {
+  std::vector<const SweepInstance*> out;
+  for (const SweepInstance& i : sweep.instances) out.push_back(&i);
+  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->sparsity < b->sparsity; });
+  return out;
+}
+
+double angle_degrees(const Weights& w, int i, int j) {
+  const Eigen::VectorXd a = w.row(i).cast<double>(), b = w.row(j).cast<double>();
+  const double cosine = std::clamp(a.dot(b) / (a.norm() * b.norm()), -1.0, 1.0);
+  return std::acos(cosine) * 180.0 / M_PI;
+}
+
+std::string feature_list(const std::vector<int>& rows) {
+  if (rows.empty()) return "none";
+  return fmt::format("{}", fmt::join(rows, ", "));
+}
+
+// Whether `rows` are `count` features none of which is less important than a feature left out
+// (with equal importance, any `count` features are).
+bool are_most_important(const std::vector<int>& rows, int count, int features, double decay) {
+  if (static_cast<int>(rows.size()) != count) return false;
+  const Eigen::VectorXf importance = feature_importance(features, decay);
+  float least_kept = std::numeric_limits<float>::infinity(), most_dropped = -std::numeric_limits<float>::infinity();
+  for (int i = 0; i < features; ++i) {
+    const bool kept = std::find(rows.begin(), rows.end(), i) != rows.end();
+    if (kept) least_kept = std::min(least_kept, importance[i]);
+    else most_dropped = std::max(most_dropped, importance[i]);
+  }
+  return least_kept >= most_dropped;
+}
+
+struct KeepsH {
+  bool holds = false;
+  std::string measured;
+};
+// The linear picture: exactly H represented rows, the most important, with mean superposition near 0.
+KeepsH keeps_h(const SweepInstance& instance, const Thresholds& t) {
+  const TrainSettings& s = instance.run.config.train;
+  const Weights& w = instance.run.model.weights;
+  const std::vector<int> rows = represented_rows(w, t.represented_norm);
+  const double superposition = mean_superposition(w, t.represented_norm);
+  const bool most = are_most_important(rows, s.hidden, s.features, instance.importance_decay);
+  return {most && superposition <= t.near_zero,
+          fmt::format("{}: features {} represented, mean superposition {:.3f}", sparsity_text(instance.sparsity),
+                      feature_list(rows), superposition)};
+}
+
+std::vector<double> sparsities(const SweepResults& sweep) {
+  std::vector<double> out;
+  for (const SweepInstance& i : sweep.instances) out.push_back(i.sparsity);
+  return out;
+}
+
+std::string series(const std::vector<const SweepInstance*>& sorted, const std::vector<double>& values_in_order,
+                   const char* format) {
+  std::vector<std::string> parts;
+  for (std::size_t k = 0; k < sorted.size(); ++k) parts.push_back(fmt::format(fmt::runtime(format), values_in_order[k]));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+}  // namespace
+
+double kendall_tau(const std::vector<double>& x, const std::vector<double>& y) {
+  if (x.size() != y.size() || x.size() < 2) throw std::invalid_argument("kendall_tau: needs two series of >= 2 equal length");
+  long long score = 0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t j = i + 1; j < x.size(); ++j) {
+      const double dx = x[j] - x[i], dy = y[j] - y[i];
+      if (dx == 0.0 || dy == 0.0) continue;
+      score += (dx > 0) == (dy > 0) ? 1 : -1;
+    }
+  const double pairs = static_cast<double>(x.size()) * static_cast<double>(x.size() - 1) / 2.0;
+  return static_cast<double>(score) / pairs;
+}
+
+std::vector<int> represented_rows(const Weights& weights, double min_norm) {
+  std::vector<int> rows;
+  for (Eigen::Index i = 0; i < weights.rows(); ++i)
+    if (weights.row(i).cast<double>().norm() >= min_norm) rows.push_back(static_cast<int>(i));
+  return rows;
+}
+
+double mean_superposition(const Weights& weights, double min_norm) {
+  const std::vector<int> rows = represented_rows(weights, min_norm);
+  if (rows.empty()) return 0.0;
+  const FeatureMeasures m = feature_measures(weights);
+  double sum = 0.0;
+  for (int i : rows) sum += m.superposition[i];
+  return sum / static_cast<double>(rows.size());
+}
+
+std::vector<double> represented_dimensionalities(const Weights& weights, double min_norm) {
+  const FeatureMeasures m = feature_measures(weights);
+  std::vector<double> out;
+  for (int i : represented_rows(weights, min_norm)) out.push_back(m.dimensionality[i]);
+  return out;
+}
+
+const std::vector<double>& paper_fractions() {
+  static const std::vector<double> fractions = {1.0, 3.0 / 4, 2.0 / 3, 1.0 / 2, 2.0 / 5, 1.0 / 3};
+  return fractions;
+}
+
+double even_share_near(const std::vector<double>& fractions, double tolerance, double low) {
+  if (!(low < 1.0)) throw std::invalid_argument("even_share_near: the range [low, 1] is empty");
+  std::vector<std::pair<double, double>> bands;
+  for (double f : fractions) bands.emplace_back(std::max(low, f - tolerance), std::min(1.0, f + tolerance));
+  std::sort(bands.begin(), bands.end());
+  double covered = 0.0, reached = low;
+  for (const auto& [from, to] : bands) {
+    const double start = std::max(from, reached);
+    if (to > start) {
+      covered += to - start;
+      reached = to;
+    }
+  }
+  return covered / (1.0 - low);
+}
+
+std::vector<PhaseCell> phase_cells(const SweepResults& sweep, double min_norm) {
+  std::vector<PhaseCell> cells;
+  for (const SweepInstance& instance : sweep.instances) {
+    PhaseCell cell{instance.sparsity, instance.importance_decay, std::nullopt};
+    try {
+      cell.phase = second_feature_phase(instance.run.model.weights, min_norm);
+    } catch (const std::runtime_error&) {
+      // Neither phase: the cell is drawn and counted as unclassified.
+    }
+    cells.push_back(cell);
+  }
+  return cells;
+}
+
+ClaimResult check_intro_densest_two_orthogonal(const SweepResults& intro, const Thresholds& t) {
+  const SweepInstance& d = densest(intro);
+  const Weights& w = d.run.model.weights;
+  const std::vector<int> rows = represented_rows(w, t.represented_norm);
+  double worst = 0.0;
+  for (std::size_t a = 0; a < rows.size(); ++a)
+    for (std::size_t b = a + 1; b < rows.size(); ++b) worst = std::max(worst, std::abs(angle_degrees(w, rows[a], rows[b]) - 90.0));
+  const int hidden = d.run.config.train.hidden;
+  const bool holds = static_cast<int>(rows.size()) == hidden && worst <= t.orthogonal_tolerance_degrees;
+  return claim("intro.densest_two_orthogonal", "intro",
+               "The densest model represents as many features as it has dimensions, on orthogonal directions (what PCA gives)",
+               kIntro,
+               fmt::format("{}: features {} represented (of {}), at most {:.2f}° from orthogonal",
+                           sparsity_text(d.sparsity), feature_list(rows), w.rows(), worst),
+               fmt::format("exactly {} rows of norm ≥ {}, pairwise within {}° of 90°", hidden, t.represented_norm,
+                           t.orthogonal_tolerance_degrees),
+               holds);
+}
+
+ClaimResult check_intro_sparsest_all_represented(const SweepResults& intro, const Thresholds& t) {
+  const SweepInstance& s = sparsest(intro);
+  const Weights& w = s.run.model.weights;
+  const std::vector<int> rows = represented_rows(w, t.represented_norm);
+  const double shortest = w.cast<double>().rowwise().norm().minCoeff();
+  return claim("intro.sparsest_all_represented", "intro", "The sparsest model represents every feature", kIntro,
+               fmt::format("{}: {} of {} features represented (shortest row {:.2f})", sparsity_text(s.sparsity),
+                           rows.size(), w.rows(), shortest),
+               fmt::format("every row of norm ≥ {}", t.represented_norm),
+               static_cast<Eigen::Index>(rows.size()) == w.rows());
+}
+
+ClaimResult check_intro_antipodal_in_between(const SweepResults& intro, const Thresholds& t) {
+  const double low = densest(intro).sparsity, high = sparsest(intro).sparsity;
+  std::vector<std::string> found;
+  for (const SweepInstance* i : by_sparsity(intro)) {
+    if (i->sparsity == low || i->sparsity == high) continue;
+    const auto pairs = antipodal_pairs(i->run.model.weights, t.represented_norm, t.line_tolerance_degrees);
+    if (!pairs.empty()) {
+      std::vector<std::string> names;
+      for (const auto& [a, b] : pairs) names.push_back(fmt::format("{}–{}", a, b));
+      found.push_back(fmt::format("{} ({})", sparsity_text(i->sparsity), fmt::join(names, ", ")));
+    }
+  }
+  return claim("intro.antipodal_in_between", "intro",
+               "Between the densest and the sparsest, features pair up antipodally (two features on one line, opposite signs)",
+               kIntro,
+               found.empty() ? std::string("no antipodal pair at any sparsity in between")
+                             : fmt::format("antipodal pairs at {}", fmt::join(found, "; ")),
+               fmt::format("a pair of represented rows within {}° of opposite, at a sparsity strictly between", t.line_tolerance_degrees),
+               !found.empty());
+}
+
+ClaimResult check_many_linear_keeps_h(const SweepResults& linear, const Thresholds& t) {
+  int good = 0;
+  std::string first_bad;
+  for (const SweepInstance* i : by_sparsity(linear)) {
+    const KeepsH k = keeps_h(*i, t);
+    if (k.holds) ++good;
+    else if (first_bad.empty()) first_bad = k.measured;
+  }
+  const int n = static_cast<int>(linear.instances.size());
+  const int hidden = linear.config.train.hidden;
+  return claim("many.linear_keeps_h", "many",
+               fmt::format("The linear model represents exactly its {} dimensions' worth of features, the most important, "
+                           "without superposition, at every sparsity", hidden),
+               kDemonstrating,
+               fmt::format("{} of {} sparsities{}", good, n, first_bad.empty() ? "" : "; first that does not: " + first_bad),
+               fmt::format("at every sparsity: exactly the {} most important rows of norm ≥ {}, mean superposition ≤ {}",
+                           hidden, t.represented_norm, t.near_zero),
+               good == n);
+}
+
+ClaimResult check_many_relu_dense_like_linear(const SweepResults& relu, const Thresholds& t) {
+  const KeepsH k = keeps_h(densest(relu), t);
+  return claim("many.relu_dense_like_linear", "many",
+               "With no sparsity the ReLU model does what the linear one does: the most important features, no superposition",
+               kDemonstrating, k.measured,
+               fmt::format("exactly the {} most important rows of norm ≥ {}, mean superposition ≤ {}",
+                           relu.config.train.hidden, t.represented_norm, t.near_zero),
+               k.holds);
+}
+
+ClaimResult check_many_relu_more_features(const SweepResults& relu, const Thresholds& t) {
+  const auto sorted = by_sparsity(relu);
+  std::vector<double> s, counts;
+  for (const SweepInstance* i : sorted) {
+    s.push_back(i->sparsity);
+    counts.push_back(static_cast<double>(represented_rows(i->run.model.weights, t.represented_norm).size()));
+  }
+  const double tau = kendall_tau(s, counts);
+  return claim("many.relu_more_features", "many", "The ReLU model represents more features as sparsity grows",
+               kDemonstrating,
+               fmt::format("represented features {} from {} to {}; Kendall's τ = {:.2f}", series(sorted, counts, "{:.0f}"),
+                           sparsity_text(s.front()), sparsity_text(s.back()), tau),
+               fmt::format("τ(sparsity, represented features) ≥ {}", t.trend_agreement), tau >= t.trend_agreement);
+}
+
+ClaimResult check_many_relu_more_superposition(const SweepResults& relu, const Thresholds& t) {
+  const auto sorted = by_sparsity(relu);
+  std::vector<double> s, values;
+  for (const SweepInstance* i : sorted) {
+    s.push_back(i->sparsity);
+    values.push_back(mean_superposition(i->run.model.weights, t.represented_norm));
+  }
+  const double tau = kendall_tau(s, values);
+  return claim("many.relu_more_superposition", "many",
+               "The ReLU model's mean superposition per represented feature grows with sparsity", kDemonstrating,
+               fmt::format("mean superposition {}; Kendall's τ = {:.2f}", series(sorted, values, "{:.2f}"), tau),
+               fmt::format("τ(sparsity, mean superposition) ≥ {}", t.trend_agreement), tau >= t.trend_agreement);
+}
+
+ClaimResult check_phase_all_three(const SweepResults& phase, const Thresholds& t) {
+  int counts[3] = {0, 0, 0}, unclassified = 0;
+  const auto cells = phase_cells(phase, t.represented_norm);
+  for (const PhaseCell& c : cells) {
+    if (c.phase) ++counts[static_cast<int>(*c.phase)];
+    else ++unclassified;
+  }
+  return claim("phase.all_three", "phase",
+               "All three phases occur: feature 2 not represented, feature 2 takes the dimension, superposition", kPhase,
+               fmt::format("of {} cells: {} not represented, {} takes the dimension, {} superposition, {} none of these",
+                           cells.size(), counts[0], counts[1], counts[2], unclassified),
+               "at least one cell of each phase", counts[0] > 0 && counts[1] > 0 && counts[2] > 0);
+}
+
+ClaimResult check_phase_superposition_needs_sparsity(const SweepResults& phase, const Thresholds& t) {
+  const auto cells = phase_cells(phase, t.represented_norm);
+  const double dense = densest(phase).sparsity;
+  int dense_superposed = 0, dense_cells = 0;
+  double lowest = 2.0;
+  for (const PhaseCell& c : cells) {
+    const bool superposed = c.phase == SecondFeaturePhase::superposition;
+    if (c.sparsity == dense) {
+      ++dense_cells;
+      if (superposed) ++dense_superposed;
+    }
+    if (superposed) lowest = std::min(lowest, c.sparsity);
+  }
+  const std::string measured =
+      lowest > 1.0 ? std::string("no superposition at any sparsity")
+                   : fmt::format("superposition in {} of {} cells at {}; the lowest sparsity with superposition is {:.3g}",
+                                 dense_superposed, dense_cells, sparsity_text(dense), lowest);
+  return claim("phase.superposition_needs_sparsity", "phase",
+               "Superposition occurs only above some sparsity: never in the densest models", kPhase, measured,
+               "no superposition cell at the densest sparsity, and some at a higher one",
+               dense_superposed == 0 && lowest <= 1.0);
+}
+
+ClaimResult check_phase_boundary_near_one(const SweepResults& phase, const Thresholds& t) {
+  const double dense = densest(phase).sparsity;
+  double last_not = 0.0, first_takes = 1e300;
+  bool any_not = false, any_takes = false;
+  std::vector<double> importances;
+  for (const PhaseCell& c : phase_cells(phase, t.represented_norm)) {
+    importances.push_back(c.relative_importance);
+    if (c.sparsity != dense || !c.phase) continue;
+    if (*c.phase == SecondFeaturePhase::not_represented) {
+      any_not = true;
+      last_not = std::max(last_not, c.relative_importance);
+    }
+    if (*c.phase == SecondFeaturePhase::takes_the_dimension) {
+      any_takes = true;
+      first_takes = std::min(first_takes, c.relative_importance);
+    }
+  }
+  std::sort(importances.begin(), importances.end());
+  importances.erase(std::unique(importances.begin(), importances.end()), importances.end());
+  if (importances.size() < 2 || !any_not || !any_takes) {
+    return claim("phase.boundary_near_one", "phase",
+                 "In the densest models the boundary between “not represented” and “takes the dimension” is near relative importance 1",
+                 kPhase,
+                 fmt::format("at {}: {}", sparsity_text(dense),
+                             !any_not ? "no cell where feature 2 is not represented" : "no cell where feature 2 takes the dimension"),
+                 "both phases present, on either side of one boundary", false);
+  }
+  // The grid's step: the largest ratio between neighbouring relative importances.
+  double step = 1.0;
+  for (std::size_t k = 1; k < importances.size(); ++k) step = std::max(step, importances[k] / importances[k - 1]);
+  const double boundary = std::sqrt(last_not * first_takes);
+  const double steps_from_one = std::abs(std::log(boundary)) / std::log(step);
+  const bool clean = last_not < first_takes;
+  return claim("phase.boundary_near_one", "phase",
+               "In the densest models the boundary between “not represented” and “takes the dimension” is near relative importance 1",
+               kPhase,
+               fmt::format("at {}: not represented up to {:.3g}, takes the dimension from {:.3g}; boundary ≈ {:.3g}, "
+                           "{:.2f} grid steps (×{:.3g}) from 1{}",
+                           sparsity_text(dense), last_not, first_takes, boundary, steps_from_one, step,
+                           clean ? "" : "; the phases interleave"),
+               fmt::format("one boundary, within {} grid step(s) of 1", t.phase_boundary_steps),
+               clean && steps_from_one <= t.phase_boundary_steps);
+}
+
+ClaimResult check_geometry_dimensions_fall(const SweepResults& geometry, const Thresholds& t) {
+  const auto sorted = by_sparsity(geometry);
+  std::vector<double> s, dims;
+  for (const SweepInstance* i : sorted) {
+    s.push_back(i->sparsity);
+    dims.push_back(dimensions_per_feature(i->run.model.weights));
+  }
+  const double tau = kendall_tau(s, dims);
+  return claim("geometry.dimensions_fall", "geometry", "Dimensions per feature fall as sparsity grows", kGeometry,
+               fmt::format("from {:.3f} at {} to {:.3f} at {}; Kendall's τ = {:.2f}", dims.front(), sparsity_text(s.front()),
+                           dims.back(), sparsity_text(s.back()), tau),
+               fmt::format("τ(sparsity, dimensions per feature) ≤ −{}", t.trend_agreement), tau <= -t.trend_agreement);
+}
+
+ClaimResult check_geometry_sticks_at_half(const SweepResults& geometry, const Thresholds& t) {
+  const auto sorted = by_sparsity(geometry);
+  std::vector<double> dims;
+  std::size_t best = 0, best_end = 0, run = 0;
+  for (std::size_t k = 0; k < sorted.size(); ++k) {
+    dims.push_back(dimensions_per_feature(sorted[k]->run.model.weights));
+    run = std::abs(dims.back() - 0.5) <= t.fraction_tolerance ? run + 1 : 0;
+    if (run > best) {
+      best = run;
+      best_end = k;
+    }
+  }
+  std::string where = "none";
+  if (best > 0) {
+    // The run and one sparsity either side, so that a reader sees how near the plateau's ends are.
+    const std::size_t first = best_end + 1 - best;
+    std::vector<std::string> around;
+    for (std::size_t k = first > 0 ? first - 1 : 0; k <= std::min(best_end + 1, sorted.size() - 1); ++k)
+      around.push_back(fmt::format("{:.3f} at 1/(1−S) = {:.3g}", dims[k], 1.0 / (1.0 - sorted[k]->sparsity)));
+    where = fmt::format("around it: {}", fmt::join(around, ", "));
+  }
+  return claim("geometry.sticks_at_half", "geometry", "Dimensions per feature stick at 1/2 over a range of sparsities",
+               kGeometry,
+               fmt::format("longest run of consecutive sparsities within 1/2 ± {:.3f}: {} ({})", t.fraction_tolerance, best, where),
+               fmt::format("at least {} consecutive sparsities", t.plateau_instances),
+               static_cast<double>(best) >= t.plateau_instances);
+}
+
+ClaimResult check_geometry_fractions_sticky(const SweepResults& geometry, const Thresholds& t) {
+  const double low = paper_fractions().back() - t.fraction_tolerance;
+  std::vector<double> in_range, all;
+  int instances = 0;
+  for (const SweepInstance& i : geometry.instances) {
+    const std::vector<double> d = represented_dimensionalities(i.run.model.weights, t.represented_norm);
+    all.insert(all.end(), d.begin(), d.end());
+    if (dimensions_per_feature(i.run.model.weights) < low) continue;
+    ++instances;
+    in_range.insert(in_range.end(), d.begin(), d.end());
+  }
+  const double share = share_near(in_range, paper_fractions(), t.fraction_tolerance);
+  const double chance = even_share_near(paper_fractions(), t.fraction_tolerance, low);
+  const double share_all = share_near(all, paper_fractions(), t.fraction_tolerance);
+  return claim("geometry.fractions_sticky", "geometry",
+               "Most represented features have a dimensionality D_i near one of 1, 3/4, 2/3, 1/2, 2/5, 1/3",
+               kGeometry,
+               fmt::format("{:.0f}% of {} represented features, in the {} sparsities whose dimensions per feature are "
+                           "≥ {:.3f}; values spread evenly would give {:.0f}%. Over every sparsity: {:.0f}% of {}",
+                           100 * share, in_range.size(), instances, low, 100 * chance, 100 * share_all, all.size()),
+               fmt::format("more than half, and more than an even spread, within ±{:.3f} of a fraction", t.fraction_tolerance),
+               !in_range.empty() && share > 0.5 && share > chance);
+}
+
+std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Thresholds& t) {
+  std::vector<ClaimResult> out;
+  if (sweeps.intro) {
+    out.push_back(check_intro_densest_two_orthogonal(*sweeps.intro, t));
+    out.push_back(check_intro_sparsest_all_represented(*sweeps.intro, t));
+    out.push_back(check_intro_antipodal_in_between(*sweeps.intro, t));
+  }
+  if (sweeps.many_linear) out.push_back(check_many_linear_keeps_h(*sweeps.many_linear, t));
+  if (sweeps.many_relu) {
+    out.push_back(check_many_relu_dense_like_linear(*sweeps.many_relu, t));
+    out.push_back(check_many_relu_more_features(*sweeps.many_relu, t));
+    out.push_back(check_many_relu_more_superposition(*sweeps.many_relu, t));
+  }
+  if (sweeps.phase) {
+    out.push_back(check_phase_all_three(*sweeps.phase, t));
+    out.push_back(check_phase_superposition_needs_sparsity(*sweeps.phase, t));
+    out.push_back(check_phase_boundary_near_one(*sweeps.phase, t));
+  }
+  if (sweeps.geometry) {
+    out.push_back(check_geometry_dimensions_fall(*sweeps.geometry, t));
+    out.push_back(check_geometry_sticks_at_half(*sweeps.geometry, t));
+    out.push_back(check_geometry_fractions_sticky(*sweeps.geometry, t));
+  }
+  return out;
+}
+
+}  // namespace superpos

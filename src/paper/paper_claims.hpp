@@ -1,0 +1,68 @@
+// The claims of Elhage et al. (2022) that the paper's chapters check, each a small function of
+// trained sweeps and the reviewed thresholds (report/thresholds.ini), in the same form as the
+// article's claims (claims/claims.hpp). "Represented" here is the paper's reading: a row of W at
+// least represented_norm long. Every reading is unchanged when a row of W flips sign.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/superposition_readings.hpp"
+#include "claims/claims.hpp"
+#include "paper/sweep_results.hpp"
+
+namespace superpos {
+
+// The sweeps of the four chapters; a chapter whose sweep is absent gets no claims.
+struct PaperSweeps {
+  const SweepResults* intro = nullptr;        // 5 -> 2 over sparsity
+  const SweepResults* many_linear = nullptr;  // many features, linear model
+  const SweepResults* many_relu = nullptr;    // many features, ReLU model
+  const SweepResults* phase = nullptr;        // 2 -> 1 over sparsity x relative importance
+  const SweepResults* geometry = nullptr;     // many features of equal importance
+};
+
+std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Thresholds& t);
+
+// The readings behind them.
+// Kendall's tau-a of two equally long series: (concordant - discordant pairs) / all pairs; a tie
+// in either series counts as neither. Throws for fewer than two values.
+double kendall_tau(const std::vector<double>& x, const std::vector<double>& y);
+// Mean over represented rows of sum_{j != i} (Ŵ_i · W_j)^2 (0 when no row is represented).
+double mean_superposition(const Weights& weights, double min_norm);
+// The features whose rows are represented, in feature order.
+std::vector<int> represented_rows(const Weights& weights, double min_norm);
+// D_i of the represented rows.
+std::vector<double> represented_dimensionalities(const Weights& weights, double min_norm);
+
+// The fractions the paper draws on its dimensionality figure.
+const std::vector<double>& paper_fractions();
+// The share of [low, 1] that lies within `tolerance` of one of `fractions`: what values spread
+// evenly over that range would give.
+double even_share_near(const std::vector<double>& fractions, double tolerance, double low);
+
+// One cell of the 2 -> 1 phase diagram; no phase when W is none of the three (reported, not guessed).
+struct PhaseCell {
+  double sparsity = 0.0;
+  double relative_importance = 0.0;
+  std::optional<SecondFeaturePhase> phase;
+};
+std::vector<PhaseCell> phase_cells(const SweepResults& sweep, double min_norm);
+
+// The checks, one per claim.
+ClaimResult check_intro_densest_two_orthogonal(const SweepResults& intro, const Thresholds& t);
+ClaimResult check_intro_sparsest_all_represented(const SweepResults& intro, const Thresholds& t);
+ClaimResult check_intro_antipodal_in_between(const SweepResults& intro, const Thresholds& t);
+ClaimResult check_many_linear_keeps_h(const SweepResults& linear, const Thresholds& t);
+ClaimResult check_many_relu_dense_like_linear(const SweepResults& relu, const Thresholds& t);
+ClaimResult check_many_relu_more_features(const SweepResults& relu, const Thresholds& t);
+ClaimResult check_many_relu_more_superposition(const SweepResults& relu, const Thresholds& t);
+ClaimResult check_phase_all_three(const SweepResults& phase, const Thresholds& t);
+ClaimResult check_phase_superposition_needs_sparsity(const SweepResults& phase, const Thresholds& t);
+ClaimResult check_phase_boundary_near_one(const SweepResults& phase, const Thresholds& t);
+ClaimResult check_geometry_dimensions_fall(const SweepResults& geometry, const Thresholds& t);
+ClaimResult check_geometry_sticks_at_half(const SweepResults& geometry, const Thresholds& t);
+ClaimResult check_geometry_fractions_sticky(const SweepResults& geometry, const Thresholds& t);
+
+}  // namespace superpos

@@ -1,0 +1,222 @@
+#include "paper/paper_figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "analysis/feature_measures.hpp"
+#include "analysis/superposition_readings.hpp"
+#include "paper/paper_claims.hpp"
+#include "plot/figure_file.hpp"
+#include "plot/figures.hpp"
+
+namespace superpos {
+namespace {
+
+using Rows = std::vector<std::vector<double>>;
+
+// Draws `draw` as OUT_STEM.svg and OUT_STEM.pdf.
+void both_formats(const std::filesystem::path& out_stem, Canvas canvas, const std::function<void(Gnuplot&)>& draw) {
+  draw_figure(std::filesystem::path(out_stem.string() + ".svg"), FigureFormat::svg, canvas, draw);
+  draw_figure(std::filesystem::path(out_stem.string() + ".pdf"), FigureFormat::pdf, canvas, draw);
+}
+
+std::vector<std::size_t> sparsity_order(const SweepResults& sweep) {
+  std::vector<std::size_t> order(sweep.instances.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return sweep.instances[a].sparsity < sweep.instances[b].sparsity; });
+  return order;
+}
+
+// "#rrggbb" as the integer gnuplot's `lc rgb variable` reads.
+double rgb(const std::string& hex) { return static_cast<double>(std::stoul(hex.substr(1), nullptr, 16)); }
+
+// Superposition 0 (a feature alone on its direction) dark, 1 or more light: the paper's reading.
+double superposition_colour(double value) {
+  const double t = std::clamp(value, 0.0, 1.0);
+  const int from[3] = {0x1f, 0x1a, 0x4a}, to[3] = {0xf2, 0xb7, 0x05};
+  int rgb_value = 0;
+  for (int c = 0; c < 3; ++c) rgb_value = rgb_value * 256 + static_cast<int>(std::lround(from[c] + t * (to[c] - from[c])));
+  return static_cast<double>(rgb_value);
+}
+
+std::string inverse_density(double sparsity) { return fmt::format("{:.3g}", 1.0 / (1.0 - sparsity)); }
+
+}  // namespace
+
+std::vector<std::size_t> shown_instances(const SweepResults& sweep) {
+  const std::vector<std::size_t> order = sparsity_order(sweep);
+  if (order.size() <= 5) return order;
+  std::vector<std::size_t> shown;
+  for (int k = 0; k < 5; ++k)
+    shown.push_back(order[static_cast<std::size_t>(std::lround(k * (static_cast<double>(order.size()) - 1) / 4.0))]);
+  return shown;
+}
+
+void plot_sweep_panels(const SweepResults& sweep, const std::filesystem::path& out_stem) {
+  const std::vector<std::size_t> order = sparsity_order(sweep);
+  const int columns = 5;
+  const int rows = (static_cast<int>(order.size()) + columns - 1) / columns;
+  const double side = kWidestFigureInches / columns, header = 0.45;
+  const Canvas canvas{kWidestFigureInches, header + rows * side + 0.1};
+  double longest = 0.0;
+  for (const SweepInstance& i : sweep.instances)
+    longest = std::max(longest, i.run.model.weights.cast<double>().rowwise().norm().maxCoeff());
+  const double reach = std::max(1.2, 1.1 * longest);
+  both_formats(out_stem, canvas, [&](Gnuplot& gp) {
+    gp << fmt::format("set multiplot title 'rows of W at each sparsity S (colour: feature 0 to {})'\n",
+                      sweep.config.train.features - 1);
+    gp << "unset key\nunset tics\nunset xlabel\nunset ylabel\n";
+    gp << "set lmargin 0.5\nset rmargin 0.5\nset bmargin 0.5\nset tmargin 1.6\n";
+    gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
+    gp << "set xzeroaxis lt 1 lw 0.6 lc rgb '#cccccc'\nset yzeroaxis lt 1 lw 0.6 lc rgb '#cccccc'\n";
+    gp << "set border 15 lw 0.8 lc rgb '#888888'\n";
+    const double sx = side / canvas.width_in, sy = side / canvas.height_in;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const SweepInstance& instance = sweep.instances[order[k]];
+      const int row = static_cast<int>(k) / columns, column = static_cast<int>(k) % columns;
+      gp << fmt::format("set origin {},{}\nset size ratio -1 {},{}\n", column * sx,
+                        1.0 - header / canvas.height_in - (row + 1) * sy, sx, sy);
+      gp << fmt::format("set title 'S = {:.3g}'\n", instance.sparsity);
+      plot_spokes(gp, instance.run.model.weights);
+    }
+    gp << "unset multiplot\n";
+  });
+}
+
+void plot_interactions_and_norms(const SweepResults& sweep, const std::filesystem::path& out_stem) {
+  const std::vector<std::size_t> shown = shown_instances(sweep);
+  const double column = kWidestFigureInches / 5, header = 0.45, heat = column, bars = 1.5;
+  const Canvas canvas{kWidestFigureInches, header + heat + bars + 0.1};
+  const int n = sweep.config.train.features;
+  double longest = 1.0;
+  for (std::size_t k : shown)
+    longest = std::max(longest, sweep.instances[k].run.model.weights.cast<double>().rowwise().norm().maxCoeff());
+  both_formats(out_stem, canvas, [&](Gnuplot& gp) {
+    gp << "set multiplot title 'W W^T (blue −1, red +1) and ||W_i|| (dark: no superposition; yellow: 1 or more)'\n";
+    gp << "unset key\nset lmargin 0.6\nset rmargin 0.6\n";
+    gp << "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\nset cbrange [-1:1]\nunset colorbox\n";
+    const double sx = column / canvas.width_in;
+    for (std::size_t c = 0; c < shown.size(); ++c) {
+      const SweepInstance& instance = sweep.instances[shown[c]];
+      const Weights& w = instance.run.model.weights;
+      const Eigen::MatrixXd interactions = w.cast<double>() * w.cast<double>().transpose();
+      gp << fmt::format("set origin {},{}\nset size ratio -1 {},{}\n", c * sx, (bars + 0.1) / canvas.height_in, sx,
+                        heat / canvas.height_in);
+      gp << fmt::format("set title 'S = {:.3g}'\nunset tics\nunset border\nset tmargin 1.6\nset bmargin 0.3\n",
+                        instance.sparsity);
+      gp << fmt::format("set xrange [-0.5:{0}]\nset yrange [{0}:-0.5]\n", n - 0.5);
+      gp << "plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette\n";
+      Rows cells;
+      for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) cells.push_back({static_cast<double>(j), static_cast<double>(i), interactions(i, j)});
+      gp.send1d(cells);
+      // The bars below.
+      const FeatureMeasures m = feature_measures(w);
+      gp << fmt::format("set origin {},{}\nset size noratio {},{}\n", c * sx, 0.0, sx, (bars + 0.1) / canvas.height_in);
+      gp << "unset title\nset border 3 lw 0.8 lc rgb '#444444'\nset tmargin 0.3\nset bmargin 2.2\n";
+      gp << fmt::format("set xrange [-0.7:{}]\nset yrange [0:{}]\n", n - 0.3, 1.1 * longest);
+      gp << fmt::format("set xtics nomirror 0,{} scale 0.5\nset xlabel 'feature'\n", std::max(1, n / 4));
+      gp << (c == 0 ? "set ytics nomirror (0, 0.5, 1) scale 0.5\nset lmargin 3.5\n" : "unset ytics\nset lmargin 0.6\n");
+      gp << "set boxwidth 0.8\nset style fill solid 1.0 noborder\n";
+      gp << "plot '-' using 1:2:3 with boxes lc rgb variable\n";
+      Rows norms;
+      for (int i = 0; i < n; ++i)
+        norms.push_back({static_cast<double>(i), w.row(i).cast<double>().norm(), superposition_colour(m.superposition[i])});
+      gp.send1d(norms);
+      gp << "set lmargin 0.6\nunset xlabel\n";
+    }
+    gp << "unset multiplot\n";
+  });
+}
+
+void plot_phase_diagram(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem) {
+  const std::vector<PhaseCell> cells = phase_cells(sweep, t.represented_norm);
+  std::vector<double> sparsities = sweep.config.instance_sparsities, importances = sweep.config.instance_decays;
+  if (importances.empty()) importances = {sweep.config.train.importance_decay};
+  std::sort(sparsities.begin(), sparsities.end());
+  std::sort(importances.begin(), importances.end());
+  auto index_of = [](const std::vector<double>& values, double v) {
+    return static_cast<double>(std::lower_bound(values.begin(), values.end(), v) - values.begin());
+  };
+  const char* colours[3] = {"#56B4E9", "#E69F00", "#009E73"};
+  const Canvas canvas{kWidestFigureInches, 4.4};
+  both_formats(out_stem, canvas, [&](Gnuplot& gp) {
+    gp << "set title 'phase of feature 2 in the 2 → 1 model'\n";
+    gp << "set xlabel '1/(1−S)'\nset ylabel 'importance of feature 2 / feature 1'\n";
+    gp << fmt::format("set xrange [-0.5:{}]\nset yrange [-0.5:{}]\n", sparsities.size() - 0.5, importances.size() - 0.5);
+    std::string xtics, ytics;
+    for (std::size_t k = 0; k < sparsities.size(); ++k)
+      xtics += fmt::format("{}'{}' {}", k ? ", " : "", inverse_density(sparsities[k]), k);
+    for (std::size_t k = 0; k < importances.size(); ++k)
+      ytics += fmt::format("{}'{:.2g}' {}", k ? ", " : "", importances[k], k);
+    gp << "set xtics (" << xtics << ") scale 0 rotate by -45\nset ytics (" << ytics << ") scale 0\n";
+    gp << "set key outside bottom center horizontal samplen 1\nset border 0\n";
+    gp << "set style fill solid 1.0 border lc rgb '#ffffff'\n";
+    const bool any_unclassified =
+        std::any_of(cells.begin(), cells.end(), [](const PhaseCell& c) { return !c.phase.has_value(); });
+    gp << fmt::format("plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror lc rgb variable notitle, "
+                      "'-' using 1:2 with points pt 2 ps 1.2 lc rgb '#000000' {}, "
+                      "NaN with boxes lc rgb '{}' title 'not represented', NaN with boxes lc rgb '{}' title 'takes the dimension', "
+                      "NaN with boxes lc rgb '{}' title 'superposition'\n",
+                      any_unclassified ? "title 'none of the three'" : "notitle", colours[0], colours[1], colours[2]);
+    Rows boxes, unclassified;
+    for (const PhaseCell& c : cells) {
+      const double x = index_of(sparsities, c.sparsity), y = index_of(importances, c.relative_importance);
+      if (c.phase) boxes.push_back({x, y, rgb(colours[static_cast<int>(*c.phase)])});
+      else {
+        boxes.push_back({x, y, rgb("#dddddd")});
+        unclassified.push_back({x, y});
+      }
+    }
+    if (unclassified.empty()) unclassified.push_back({-10.0, -10.0});  // an empty block is an error in gnuplot
+    gp.send1d(boxes);
+    gp.send1d(unclassified);
+  });
+}
+
+void plot_dimensions_per_feature(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem) {
+  const Canvas canvas{kWidestFigureInches, 3.4};
+  both_formats(out_stem, canvas, [&](Gnuplot& gp) {
+    gp << "set title 'hidden dimensions per feature, m / ||W||_F^2'\n";
+    gp << "set xlabel '1/(1−S)'\nset ylabel 'dimensions per feature'\nset logscale x\nset grid lc rgb '#dddddd'\n";
+    gp << "set format x '%g'\nset yrange [0:1.1]\nset key top right\n";
+    gp << fmt::format("set object 1 rect from graph 0, first {} to graph 1, first {} fc rgb '#f2e6c9' fs solid 1.0 noborder behind\n",
+                      0.5 - t.fraction_tolerance, 0.5 + t.fraction_tolerance);
+    gp << "plot 0.5 with lines dt 2 lc rgb '#b07d00' title '1/2 (band: the tolerance)', "
+          "'-' using 1:2 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb '#0072B2' title 'dimensions per feature'\n";
+    Rows points;
+    for (std::size_t k : sparsity_order(sweep)) {
+      const SweepInstance& i = sweep.instances[k];
+      points.push_back({1.0 / (1.0 - i.sparsity), dimensions_per_feature(i.run.model.weights)});
+    }
+    gp.send1d(points);
+  });
+}
+
+void plot_feature_dimensionality(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem) {
+  const Canvas canvas{kWidestFigureInches, 3.8};
+  both_formats(out_stem, canvas, [&](Gnuplot& gp) {
+    gp << "set title 'dimensionality D_i of each represented feature'\n";
+    gp << "set xlabel '1/(1−S)'\nset ylabel 'D_i'\nset logscale x\nset format x '%g'\nset yrange [0:1.1]\n";
+    gp << "set key top right opaque\n";
+    const char* labels[] = {"1", "3/4", "2/3", "1/2", "2/5", "1/3"};
+    std::string plot = "plot ";
+    for (std::size_t f = 0; f < paper_fractions().size(); ++f) {
+      gp << fmt::format("set label {} '{}' at graph 1.01, first {} left tc rgb '#666666'\n", f + 1, labels[f], paper_fractions()[f]);
+      plot += fmt::format("{} with lines dt 3 lc rgb '#999999' notitle, ", paper_fractions()[f]);
+    }
+    gp << "set rmargin 5\n";
+    plot += "'-' using 1:2 with points pt 7 ps 0.45 lc rgb '#600072B2' title 'a feature'\n";
+    gp << plot;
+    Rows points;
+    for (const SweepInstance& i : sweep.instances)
+      for (double d : represented_dimensionalities(i.run.model.weights, t.represented_norm))
+        points.push_back({1.0 / (1.0 - i.sparsity), d});
+    if (points.empty()) points.push_back({1.0, -1.0});
+    gp.send1d(points);
+  });
+}
+
+}  // namespace superpos

@@ -1,0 +1,30 @@
+// The figures of the paper's chapters, drawn by gnuplot through plot/figure_file.hpp, each as SVG
+// and PDF at one of the report's shared widths and its one font size.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "claims/thresholds.hpp"
+#include "paper/sweep_results.hpp"
+
+namespace superpos {
+
+// One small panel per instance: the rows of W in the plane, titled with the sparsity.
+void plot_sweep_panels(const SweepResults& sweep, const std::filesystem::path& out_stem);
+// For five sparsities spread over the sweep: W W^T above, the row norms below as bars coloured by
+// each feature's superposition sum_{j != i} (Ŵ_i · W_j)^2.
+void plot_interactions_and_norms(const SweepResults& sweep, const std::filesystem::path& out_stem);
+// The 2 -> 1 phase diagram: a cell per (sparsity, relative importance), coloured by phase.
+void plot_phase_diagram(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem);
+// Dimensions per feature m / ||W||_F^2 against 1/(1 - S), with 1/2 marked.
+void plot_dimensions_per_feature(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem);
+// Each represented feature's D_i against 1/(1 - S), with the paper's fractions as lines.
+void plot_feature_dimensionality(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem);
+
+// The five instances the interactions figure shows: spread evenly over the sweep, densest and
+// sparsest included (all of them when there are five or fewer), in sparsity order.
+std::vector<std::size_t> shown_instances(const SweepResults& sweep);
+
+}  // namespace superpos

@@ -1,0 +1,212 @@
+#include "paper/paper_report.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "io/config.hpp"
+#include "io/sha256.hpp"
+#include "report/fill_template.hpp"
+
+namespace superpos {
+namespace {
+
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+std::string badge(const ClaimResult& claim) {
+  return fmt::format("[{}]{{.verdict-{}}}", to_string(claim.verdict),
+                     claim.verdict == Verdict::holds ? "holds" : claim.verdict == Verdict::fails ? "fails" : "none");
+}
+
+const ClaimResult& claim_with_id(const PaperContext& c, const std::string& id) {
+  for (const ClaimResult& claim : c.claims)
+    if (claim.id == id) return claim;
+  throw std::runtime_error(fmt::format("no claim '{}' in the paper's chapters", id));
+}
+
+const SweepResults& sweep_of(const PaperContext& c, const std::string& role) {
+  const auto found = c.sweeps.find(role);
+  if (found == c.sweeps.end()) throw std::runtime_error(fmt::format("no sweep for the chapter '{}'", role));
+  return found->second;
+}
+
+std::string robust_text(const PaperContext& c, const std::string& id) {
+  const auto found = c.robust.find(id);
+  if (found == c.robust.end()) return "—";
+  return fmt::format("{} of {}", found->second.holds, found->second.seeds);
+}
+
+std::string thousands(long value) {
+  std::string digits = std::to_string(value), out;
+  for (std::size_t k = 0; k < digits.size(); ++k) {
+    if (k > 0 && (digits.size() - k) % 3 == 0) out += ',';
+    out += digits[k];
+  }
+  return out;
+}
+
+std::string setting(const PaperContext& c, const std::string& role) {
+  const SweepResults& s = sweep_of(c, role);
+  const RunConfig& config = s.config;
+  const TrainSettings& t = config.train;
+  std::vector<double> sparsities = config.instance_sparsities;
+  std::sort(sparsities.begin(), sparsities.end());
+  std::string importance =
+      config.instance_decays.empty()
+          ? (t.importance_decay == 1.0 ? std::string("equal importance")
+                                       : fmt::format("importance ${:g}^i$", t.importance_decay))
+          : fmt::format("the second feature's relative importance at {} values from {:.3g} to {:.3g}",
+                        config.instance_decays.size(),
+                        *std::min_element(config.instance_decays.begin(), config.instance_decays.end()),
+                        *std::max_element(config.instance_decays.begin(), config.instance_decays.end()));
+  const std::vector<std::string> differences = differences_from_article(config);
+  return fmt::format(
+      "`{}`: {} features in {} dimension{}, {} model, {}, {} sparsities from {:.3g} to {:.3g} "
+      "({} instance{} in all); {} steps of batch {}, lr {:g}, weight decay {:g}, seed {}, "
+      "{}. Where it differs from the article's setting: {}.",
+      s.config_path, t.features, t.hidden, t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
+      sparsities.size(), sparsities.front(), sparsities.back(), instance_count(config),
+      instance_count(config) == 1 ? "" : "s", thousands(t.steps), t.batch, t.lr, t.weight_decay, t.seed,
+      config.shared_stream ? "every instance from one shared random stream, as the notebook draws it"
+                           : "each instance from its own random stream",
+      differences.empty() ? std::string("nowhere") : fmt::format("{}", fmt::join(differences, "; ")));
+}
+
+std::string caption(const SweepResults& s, const std::string& what) {
+  const std::string trainer = s.instances.empty() ? std::string("?") : s.instances.front().run.trainer_hash.substr(0, 12);
+  return fmt::format("{} (sweep `{}` · config `{}` · trainer `{}`)", what, s.config.name,
+                     sha256_hex(canonical_text(s.config)).substr(0, 12), trainer);
+}
+
+std::string figure(const PaperContext& c, const std::string& name) {
+  const auto& figures = paper_figures();
+  const auto found = std::find_if(figures.begin(), figures.end(), [&](const auto& f) { return f.first == name; });
+  if (found == figures.end()) throw std::runtime_error(fmt::format("no figure '{}' in the paper's chapters", name));
+  const SweepResults& s = sweep_of(c, found->second);
+  std::string what;
+  if (name == "intro_panels")
+    what = "Rows of $W$ in the hidden plane at each sparsity $S$, one panel per instance";
+  else if (name == "many_linear" || name == "many_relu")
+    what = fmt::format("{} model: $W W^{{\\top}}$ and the row norms $\\lVert W_i \\rVert$ at five sparsities; a bar's "
+                       "colour is feature $i$'s superposition $\\sum_{{j \\ne i}} (\\hat W_i \\cdot W_j)^2$",
+                       name == "many_linear" ? "Linear" : "ReLU");
+  else if (name == "phase_diagram")
+    what = "The phase of feature 2 in each cell of the grid over sparsity and relative importance";
+  else if (name == "geometry_dims")
+    what = "Hidden dimensions per feature $m / \\lVert W \\rVert_F^2$ against $1/(1-S)$";
+  else
+    what = "Each represented feature's dimensionality $D_i$ against $1/(1-S)$, with the paper's fractions";
+  return fmt::format("![{}]({}/{}){{width=95%}}", caption(s, what), c.figures_dir, name);
+}
+
+std::string claims_table(const PaperContext& c, const std::string& subject) {
+  const bool seeded = std::any_of(c.claims.begin(), c.claims.end(), [&](const ClaimResult& claim) {
+    return (subject == "all" || claim.subject == subject) && c.robust.contains(claim.id);
+  });
+  std::string out = fmt::format("| claim | verdict |{} measured | threshold |\n|---|---|{}---|---|\n",
+                                seeded ? " seeds |" : "", seeded ? "---:|" : "");
+  int rows = 0;
+  for (const ClaimResult& claim : c.claims) {
+    if (subject != "all" && claim.subject != subject) continue;
+    out += fmt::format("| {} (`{}`) | {} |{} {} | {} |\n", cell(claim.statement), claim.id, badge(claim),
+                       seeded ? fmt::format(" {} |", robust_text(c, claim.id)) : "", cell(claim.measured),
+                       cell(claim.threshold));
+    ++rows;
+  }
+  if (rows == 0) throw std::runtime_error(fmt::format("no claims of the chapter '{}'", subject));
+  out += fmt::format("\nTable: The paper's claims on {}{}.\n", subject == "all" ? "every chapter" : "this chapter",
+                     seeded ? fmt::format("; “seeds” counts the {} robustness seeds on which each holds", c.seed_count) : "");
+  return out;
+}
+
+std::string config_value(const PaperContext& c, const std::string& role, const std::string& key) {
+  for (const auto& [k, v] : config_entries(sweep_of(c, role).config))
+    if (k == key) return v;
+  throw std::runtime_error(fmt::format("no configuration key '{}'", key));
+}
+
+void need(const std::vector<std::string>& words, std::size_t n) {
+  if (words.size() != n)
+    throw std::runtime_error(fmt::format("'{}' takes {} word(s)", words[0], n - 1));
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& paper_figures() {
+  static const std::vector<std::pair<std::string, std::string>> figures = {
+      {"intro_panels", "intro"},   {"many_linear", "many_linear"},  {"many_relu", "many_relu"},
+      {"phase_diagram", "phase"}, {"geometry_dims", "geometry"}, {"geometry_di", "geometry"}};
+  return figures;
+}
+
+std::vector<std::string> differences_from_article(const RunConfig& config) {
+  const TrainSettings& t = config.train;
+  const TrainSettings article;
+  std::vector<std::string> out;
+  if (t.input != article.input) out.push_back("a present feature is uniform on [0, 1), not standard normal");
+  if (t.schedule != article.schedule) out.push_back("the learning rate is constant, not a cosine down to 0");
+  if (t.feature_loss != article.feature_loss) out.push_back("the loss averages over features instead of summing");
+  if (config.shared_stream) out.push_back("the instances share one random stream and one initialisation tensor");
+  if (t.features != article.features || t.hidden != article.hidden)
+    out.push_back(fmt::format("{} features in {} dimension{}, not {} in {}", t.features, t.hidden, t.hidden == 1 ? "" : "s",
+                              article.features, article.hidden));
+  if (config.instance_decays.empty() && t.importance_decay != article.importance_decay)
+    out.push_back(t.importance_decay == 1.0
+                      ? fmt::format("every feature equally important, not importance ${:g}^i$", article.importance_decay)
+                      : fmt::format("importance ${:g}^i$, not ${:g}^i$", t.importance_decay, article.importance_decay));
+  if (!config.instance_decays.empty()) out.push_back("importance varies over a grid");
+  if (t.steps != article.steps || t.batch != article.batch || t.lr != article.lr || t.weight_decay != article.weight_decay)
+    out.push_back("the optimiser's steps, batch, lr or weight decay");
+  return out;
+}
+
+std::string fill_paper(const std::string& template_text, const std::string& template_name, const PaperContext& c) {
+  const std::vector<std::string> verbs = {"setting", "figure", "claims", "measured", "verdict", "robust", "threshold",
+                                          "value", "instances", "seeds", "seeded_roles"};
+  TemplateResolver resolver;
+  resolver.check = [&](const std::vector<std::string>& words) {
+    if (std::find(verbs.begin(), verbs.end(), words[0]) == verbs.end())
+      throw std::runtime_error(fmt::format("unknown placeholder '{}' (expected one of: {})", words[0], fmt::join(verbs, ", ")));
+  };
+  resolver.resolve = [&](const std::vector<std::string>& w) -> std::string {
+    const std::string& verb = w[0];
+    if (verb == "setting") return need(w, 2), setting(c, w[1]);
+    if (verb == "figure") return need(w, 2), figure(c, w[1]);
+    if (verb == "claims") return need(w, 2), claims_table(c, w[1]);
+    if (verb == "measured") return need(w, 2), claim_with_id(c, w[1]).measured;
+    if (verb == "verdict") return need(w, 2), badge(claim_with_id(c, w[1]));
+    if (verb == "robust") return need(w, 2), claim_with_id(c, w[1]), robust_text(c, w[1]);
+    if (verb == "value") return need(w, 3), config_value(c, w[1], w[2]);
+    if (verb == "instances") return need(w, 2), std::to_string(instance_count(sweep_of(c, w[1]).config));
+    if (verb == "seeds") return need(w, 1), std::to_string(c.seed_count);
+    if (verb == "threshold") {
+      need(w, 2);
+      const auto found = c.threshold_values.find(w[1]);
+      if (found == c.threshold_values.end()) throw std::runtime_error(fmt::format("no threshold '{}'", w[1]));
+      return fmt::format("{:g}", found->second);
+    }
+    if (verb == "seeded_roles") {
+      need(w, 1);
+      std::vector<std::string> names;
+      for (const std::string& role : c.seeded_roles) names.push_back("`" + sweep_of(c, role).config.name + "`");
+      return names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, " and "));
+    }
+    throw std::runtime_error(fmt::format("unknown placeholder '{}'", verb));
+  };
+  resolver.condition = [&](const std::vector<std::string>& w) -> bool {
+    if (w.size() == 2 && w[0] == "holds") return claim_with_id(c, w[1]).verdict == Verdict::holds;
+    if (w.size() == 2 && w[0] == "fails") return claim_with_id(c, w[1]).verdict == Verdict::fails;
+    if (w.size() == 1 && w[0] == "seeded") return c.seed_count > 0 && !c.seeded_roles.empty();
+    throw std::runtime_error(fmt::format("unknown condition '{}' (expected holds ID, fails ID or seeded)", fmt::join(w, " ")));
+  };
+  return fill_template(template_text, template_name, resolver);
+}
+
+}  // namespace superpos

@@ -1,0 +1,42 @@
+// The paper's chapters as Markdown: fills report/paper.md from the trained sweeps, their claims and
+// robustness counts, and the figures drawn from them. Every number, parameter and statement of
+// structure comes from the sweeps or a claim verdict (report/paper.md lists the verbs).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "claims/claims.hpp"
+#include "paper/sweep_results.hpp"
+
+namespace superpos {
+
+// The chapters' sweeps by role.
+inline constexpr const char* kPaperRoles[] = {"intro", "many_linear", "many_relu", "phase", "geometry"};
+
+struct RobustCount {
+  int holds = 0;
+  int seeds = 0;
+};
+
+struct PaperContext {
+  std::map<std::string, SweepResults> sweeps;  // by role
+  std::vector<ClaimResult> claims;             // on the config's own seed
+  std::map<std::string, RobustCount> robust;   // claim id -> on how many robustness seeds it holds
+  std::vector<std::string> seeded_roles;       // roles trained on the robustness seeds
+  int seed_count = 0;
+  std::string figures_dir;                     // where the figures are, as the Markdown names them
+  std::map<std::string, double> threshold_values;  // report/thresholds.ini's keys the prose quotes
+};
+
+// The figures: name -> role of the sweep it is drawn from, in the order the chapters show them.
+const std::vector<std::pair<std::string, std::string>>& paper_figures();
+
+// The filled Markdown. Throws InputError for a placeholder naming an unknown claim, role or figure.
+std::string fill_paper(const std::string& template_text, const std::string& template_name, const PaperContext& context);
+
+// "input = uniform (article: normal)", one per key where the config differs from the article's setting.
+std::vector<std::string> differences_from_article(const RunConfig& config);
+
+}  // namespace superpos

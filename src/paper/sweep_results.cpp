@@ -1,0 +1,61 @@
+#include "paper/sweep_results.hpp"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "io/build_info.hpp"
+#include "io/sha256.hpp"
+
+namespace superpos {
+
+SweepResults read_sweep(const std::string& config_path, const std::filesystem::path& dir,
+                        const std::map<std::string, std::string>& overrides) {
+  SweepResults sweep;
+  sweep.config_path = config_path;
+  sweep.config = load_run_config(config_path, overrides);
+  if (sweep.config.instance_sparsities.empty())
+    throw InputError(fmt::format("{}: key 'instances' is missing: a chapter of the paper reads a sweep", config_path));
+  const std::filesystem::path listing_path = dir / "instances.json";
+  std::ifstream in(listing_path);
+  if (!in) throw InputError(fmt::format("{}: no trained sweep for {} (run `make report`)", dir.string(), config_path));
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json listing;
+  try {
+    listing = nlohmann::json::parse(text.str());
+    if (listing.at("config_hash").get<std::string>() != sha256_hex(canonical_text(sweep.config)))
+      throw InputError(fmt::format("{}: was trained from another version of {} (stale sweep; run `make report`)",
+                                   dir.string(), config_path));
+    if (listing.at("trainer_hash").get<std::string>() != source_hash_trainer())
+      throw InputError(fmt::format("{}: was trained by other trainer code (run `make report`)", dir.string()));
+    const auto& entries = listing.at("instances");
+    if (entries.size() != instance_count(sweep.config))
+      throw InputError(fmt::format("{}: lists {} instances, the config makes {} (run `make report`)",
+                                   listing_path.string(), entries.size(), instance_count(sweep.config)));
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+      const RunConfig expected = instance_config(sweep.config, k);
+      SweepInstance instance;
+      instance.sparsity = expected.train.sparsity;
+      instance.importance_decay = expected.train.importance_decay;
+      instance.run = read_run(dir / entries[k].at("folder").get<std::string>());
+      if (instance.run.config_hash != sha256_hex(canonical_text(expected)))
+        throw InputError(fmt::format("{}: instance {} is not the config's instance {} (run `make report`)",
+                                     dir.string(), entries[k].at("folder").get<std::string>(), k));
+      sweep.instances.push_back(std::move(instance));
+    }
+  } catch (const nlohmann::json::exception& error) {
+    throw InputError(fmt::format("{}: malformed sweep listing ({})", listing_path.string(), error.what()));
+  }
+  return sweep;
+}
+
+std::vector<const SweepInstance*> instances_with_decay(const SweepResults& sweep, double decay) {
+  std::vector<const SweepInstance*> out;
+  for (const SweepInstance& instance : sweep.instances)
+    if (instance.importance_decay == decay) out.push_back(&instance);
+  return out;
+}
+
+}  // namespace superpos

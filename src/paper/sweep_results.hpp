@@ -1,0 +1,36 @@
+// A trained sweep as the paper's chapters read it: the config it was trained from and each
+// instance's run with its sparsity and importance decay, in the order of the folders iK.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "io/config.hpp"
+#include "io/run_results.hpp"
+
+namespace superpos {
+
+struct SweepInstance {
+  double sparsity = 0.0;
+  double importance_decay = 0.0;
+  RunResults run;
+};
+
+struct SweepResults {
+  std::string config_path;
+  RunConfig config;
+  std::vector<SweepInstance> instances;
+};
+
+// Reads the sweep `dir` trained from `config_path` (with `overrides`, as the Makefile passed them)
+// and checks that it is of that config as it is now and of this trainer: a stale or partial sweep
+// is an InputError naming the folder and what to run.
+SweepResults read_sweep(const std::string& config_path, const std::filesystem::path& dir,
+                        const std::map<std::string, std::string>& overrides = {});
+
+// The instances of one importance decay (a grid's row), in sparsity order.
+std::vector<const SweepInstance*> instances_with_decay(const SweepResults& sweep, double decay);
+
+}  // namespace superpos

@@ -1,0 +1,221 @@
+// The paper's claims (paper/paper_claims.hpp) on hand-made sweeps: each holds on a sweep built to
+// show the paper's picture and fails on one built to break it, and the readings behind them are
+// checked on values worked out by hand.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <numbers>
+
+#include "paper/paper_claims.hpp"
+
+using namespace superpos;
+
+namespace {
+
+const Thresholds t;  // the defaults equal report/thresholds.ini
+
+// A sweep of hand-made W's: one instance per (sparsity, W), all of one importance decay.
+SweepResults sweep_of(const std::vector<std::pair<double, Weights>>& instances, double decay = 0.9) {
+  SweepResults sweep;
+  sweep.config.name = "handmade";
+  sweep.config.train.features = static_cast<int>(instances.front().second.rows());
+  sweep.config.train.hidden = static_cast<int>(instances.front().second.cols());
+  sweep.config.train.importance_decay = decay;
+  for (const auto& [sparsity, w] : instances) {
+    SweepInstance i;
+    i.sparsity = sparsity;
+    i.importance_decay = decay;
+    i.run.config = sweep.config;
+    i.run.config.train.sparsity = sparsity;
+    i.run.model.weights = w;
+    i.run.model.bias = Eigen::VectorXf::Zero(w.rows());
+    sweep.config.instance_sparsities.push_back(sparsity);
+    sweep.instances.push_back(i);
+  }
+  return sweep;
+}
+
+Weights rows(int n, int h, std::initializer_list<float> values) {
+  Weights w(n, h);
+  auto it = values.begin();
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < h; ++j) w(i, j) = *it++;
+  return w;
+}
+
+// k unit rows at equal angles in the plane, then n - k zero rows.
+Weights polygon(int n, int k) {
+  Weights w = Weights::Zero(n, 2);
+  for (int i = 0; i < k; ++i) {
+    const double angle = 2.0 * std::numbers::pi * i / k;
+    w(i, 0) = static_cast<float>(std::cos(angle));
+    w(i, 1) = static_cast<float>(std::sin(angle));
+  }
+  return w;
+}
+
+Weights pca(int n, int h) {
+  Weights w = Weights::Zero(n, h);
+  for (int i = 0; i < h; ++i) w(i, i) = 1.0f;
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("Kendall's tau counts ordered pairs; ties count as neither", "[paper]") {
+  CHECK(kendall_tau({1, 2, 3, 4}, {10, 20, 30, 40}) == 1.0);
+  CHECK(kendall_tau({1, 2, 3, 4}, {4, 3, 2, 1}) == -1.0);
+  // Pairs: (1,2)+ (1,3)+ (1,4)+ (2,3)- (2,4)+ (3,4)+ -> (5 - 1) / 6.
+  CHECK(kendall_tau({1, 2, 3, 4}, {1, 3, 2, 4}) == Approx(4.0 / 6.0));
+  CHECK(kendall_tau({1, 2, 3}, {5, 5, 5}) == 0.0);
+  CHECK_THROWS(kendall_tau({1}, {1}));
+}
+
+TEST_CASE("Readings: superposition, dimensionalities, the fractions' even share", "[paper]") {
+  // A digon and an orthogonal feature: the pair each has superposition 1, the third 0.
+  const Weights w = rows(3, 2, {1, 0, -1, 0, 0, 1});
+  CHECK(mean_superposition(w, 0.5) == Approx(2.0 / 3.0));
+  CHECK(represented_dimensionalities(w, 0.5) == std::vector<double>{0.5, 0.5, 1.0});
+  // A short row is not represented and does not count.
+  CHECK(represented_rows(rows(3, 1, {1, 0.2f, 0.7f}), 0.5) == std::vector<int>{0, 2});
+  // Bands of half-width 0.05 around 0.5 and 1 over [0, 1]: 0.1 + 0.05.
+  CHECK(even_share_near({0.5, 1.0}, 0.05, 0.0) == Approx(0.15));
+  // Overlapping bands are counted once.
+  CHECK(even_share_near({0.5, 0.55}, 0.05, 0.0) == Approx(0.15));
+}
+
+TEST_CASE("Introduction: PCA when dense, everything when sparse, antipodal pairs between", "[paper]") {
+  const SweepResults paper_like = sweep_of({{0.0, pca(5, 2)},
+                                            {0.5, rows(5, 2, {1, 0, -1, 0, 0, 1, 0, -1, 0, 0})},
+                                            {0.9, polygon(5, 5)}});
+  CHECK(check_intro_densest_two_orthogonal(paper_like, t).verdict == Verdict::holds);
+  CHECK(check_intro_sparsest_all_represented(paper_like, t).verdict == Verdict::holds);
+  const ClaimResult antipodal = check_intro_antipodal_in_between(paper_like, t);
+  CHECK(antipodal.verdict == Verdict::holds);
+  CHECK_THAT(antipodal.measured, Catch::Contains("0–1") && Catch::Contains("2–3"));
+
+  // Dense rows at 60 degrees, a sparse model missing a feature, and no pair in between: each fails.
+  const Weights skewed = rows(5, 2, {1, 0, 0.5f, 0.866f, 0, 0, 0, 0, 0, 0});
+  const SweepResults broken = sweep_of({{0.0, skewed}, {0.5, polygon(5, 3)}, {0.9, polygon(5, 4)}});
+  CHECK(check_intro_densest_two_orthogonal(broken, t).verdict == Verdict::fails);
+  CHECK(check_intro_sparsest_all_represented(broken, t).verdict == Verdict::fails);
+  CHECK(check_intro_antipodal_in_between(broken, t).verdict == Verdict::fails);
+  // The densest and the sparsest do not count as "in between": a pair only there fails.
+  const SweepResults ends_only = sweep_of({{0.0, polygon(5, 4)}, {0.5, polygon(5, 3)}, {0.9, polygon(5, 4)}});
+  CHECK(check_intro_antipodal_in_between(ends_only, t).verdict == Verdict::fails);
+}
+
+TEST_CASE("Many features: the linear picture, and growth with sparsity", "[paper]") {
+  const SweepResults linear = sweep_of({{0.0, pca(6, 2)}, {0.9, pca(6, 2)}}, 0.7);
+  CHECK(check_many_linear_keeps_h(linear, t).verdict == Verdict::holds);
+  CHECK(check_many_relu_dense_like_linear(linear, t).verdict == Verdict::holds);
+  // Keeping a less important feature, or overlapping rows, breaks it.
+  Weights wrong_feature = Weights::Zero(6, 2);
+  wrong_feature(0, 0) = 1.0f;
+  wrong_feature(3, 1) = 1.0f;
+  CHECK(check_many_linear_keeps_h(sweep_of({{0.0, pca(6, 2)}, {0.9, wrong_feature}}, 0.7), t).verdict == Verdict::fails);
+  const Weights overlapping = rows(6, 2, {1, 0, 0.8f, 0.6f, 0, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(check_many_relu_dense_like_linear(sweep_of({{0.0, overlapping}}, 0.7), t).verdict == Verdict::fails);
+
+  // More features and more superposition as sparsity grows: 2, then 3 (a triangle), then 6.
+  const SweepResults growing = sweep_of({{0.0, pca(6, 2)}, {0.5, polygon(6, 3)}, {0.9, polygon(6, 6)}}, 0.7);
+  CHECK(check_many_relu_more_features(growing, t).verdict == Verdict::holds);
+  CHECK(check_many_relu_more_superposition(growing, t).verdict == Verdict::holds);
+  const SweepResults shrinking = sweep_of({{0.0, polygon(6, 6)}, {0.5, polygon(6, 3)}, {0.9, pca(6, 2)}}, 0.7);
+  CHECK(check_many_relu_more_features(shrinking, t).verdict == Verdict::fails);
+  CHECK(check_many_relu_more_superposition(shrinking, t).verdict == Verdict::fails);
+}
+
+namespace {
+
+// A 2 -> 1 grid: phase(sparsity index, importance index) -> W.
+SweepResults phase_grid(const std::vector<double>& sparsities, const std::vector<double>& importances,
+                        const std::function<Weights(std::size_t, std::size_t)>& w) {
+  SweepResults sweep;
+  sweep.config.name = "grid";
+  sweep.config.train.features = 2;
+  sweep.config.train.hidden = 1;
+  sweep.config.instance_sparsities = sparsities;
+  sweep.config.instance_decays = importances;
+  for (std::size_t d = 0; d < importances.size(); ++d)
+    for (std::size_t s = 0; s < sparsities.size(); ++s) {
+      SweepInstance i;
+      i.sparsity = sparsities[s];
+      i.importance_decay = importances[d];
+      i.run.model.weights = w(s, d);
+      sweep.instances.push_back(i);
+    }
+  return sweep;
+}
+
+Weights column(float a, float b) { return rows(2, 1, {a, b}); }
+
+}  // namespace
+
+TEST_CASE("Phase change: three phases, superposition only when sparse, boundary near 1", "[paper]") {
+  const std::vector<double> s = {0.0, 0.5, 0.9}, r = {0.25, 0.5, 1.0, 2.0, 4.0, 8.0};
+  // The paper's diagram: below r = 1 feature 2 is dropped, above it takes the dimension, and at
+  // the sparsest column both share it.
+  const SweepResults paper_like = phase_grid(s, r, [&](std::size_t si, std::size_t ri) {
+    if (si == 2) return column(1, -1);
+    return r[ri] < 1 ? column(1, 0) : column(0, 1);
+  });
+  CHECK(check_phase_all_three(paper_like, t).verdict == Verdict::holds);
+  CHECK(check_phase_superposition_needs_sparsity(paper_like, t).verdict == Verdict::holds);
+  const ClaimResult boundary = check_phase_boundary_near_one(paper_like, t);
+  CHECK(boundary.verdict == Verdict::holds);
+  CHECK_THAT(boundary.measured, Catch::Contains("boundary ≈ 0.707, 0.50 grid steps"));
+
+  // Superposition already at S = 0 fails the second; a boundary at r = 5.7 (between 4 and 8,
+  // 2.5 grid steps of x2 from 1) fails the third; no "takes the dimension" cell fails the first.
+  const SweepResults dense_superposition = phase_grid(s, r, [&](std::size_t, std::size_t ri) {
+    return ri == 0 ? column(1, 0) : ri == 5 ? column(0, 1) : column(1, -1);
+  });
+  CHECK(check_phase_superposition_needs_sparsity(dense_superposition, t).verdict == Verdict::fails);
+  const SweepResults shifted = phase_grid(s, r, [&](std::size_t si, std::size_t ri) {
+    if (si == 2) return column(1, -1);
+    return r[ri] < 5 ? column(1, 0) : column(0, 1);
+  });
+  CHECK(check_phase_boundary_near_one(shifted, t).verdict == Verdict::fails);
+  CHECK(check_phase_all_three(phase_grid(s, r, [](std::size_t si, std::size_t) {
+          return si == 2 ? column(1, -1) : column(1, 0);
+        }), t).verdict == Verdict::fails);
+  // Phases that interleave along r at S = 0 have no single boundary.
+  const SweepResults interleaved = phase_grid(s, r, [&](std::size_t si, std::size_t ri) {
+    if (si == 2) return column(1, -1);
+    return ri % 2 == 0 ? column(1, 0) : column(0, 1);
+  });
+  CHECK(check_phase_boundary_near_one(interleaved, t).verdict == Verdict::fails);
+  // A cell in none of the phases (both rows long, same sign) is counted, not forced into one.
+  const auto cells = phase_cells(phase_grid({0.0}, {1.0}, [](std::size_t, std::size_t) { return column(1, 1); }), 0.5);
+  REQUIRE(cells.size() == 1);
+  CHECK_FALSE(cells[0].phase.has_value());
+}
+
+TEST_CASE("Geometry: dimensions per feature fall and stick at 1/2; D_i sticks at the fractions", "[paper]") {
+  // 2 rows (1), 4 rows (1/2) three times, then 5 (2/5), 6 (1/3): falls, and a plateau of three.
+  const SweepResults plateau = sweep_of({{0.0, polygon(2, 2)}, {0.2, polygon(4, 4)}, {0.4, polygon(4, 4)},
+                                         {0.6, polygon(4, 4)}, {0.8, polygon(5, 5)}, {0.9, polygon(6, 6)}}, 1.0);
+  CHECK(check_geometry_dimensions_fall(plateau, t).verdict == Verdict::holds);
+  CHECK(check_geometry_sticks_at_half(plateau, t).verdict == Verdict::holds);
+  // Passing through 1/2 once is not a plateau, and rising fails the fall.
+  const SweepResults crossing = sweep_of({{0.0, polygon(2, 2)}, {0.3, polygon(3, 3)}, {0.6, polygon(4, 4)},
+                                          {0.9, polygon(5, 5)}}, 1.0);
+  CHECK(check_geometry_sticks_at_half(crossing, t).verdict == Verdict::fails);
+  const SweepResults rising = sweep_of({{0.0, polygon(6, 6)}, {0.5, polygon(4, 4)}, {0.9, polygon(2, 2)}}, 1.0);
+  CHECK(check_geometry_dimensions_fall(rising, t).verdict == Verdict::fails);
+
+  // Regular polygons put every D_i on a fraction (1/2, 2/5, 1/3): holds. Rows at 0, 40 and 100
+  // degrees give D_i near 0.6, 0.54 and 0.68: near none but 2/3, so under half: fails.
+  CHECK(check_geometry_fractions_sticky(plateau, t).verdict == Verdict::holds);
+  const auto at = [](double degrees) {
+    const double a = degrees * std::numbers::pi / 180.0;
+    return std::pair<float, float>{static_cast<float>(std::cos(a)), static_cast<float>(std::sin(a))};
+  };
+  const auto [a0, b0] = at(0);
+  const auto [a1, b1] = at(40);
+  const auto [a2, b2] = at(100);
+  const Weights uneven = rows(3, 2, {a0, b0, a1, b1, a2, b2});
+  const auto d = represented_dimensionalities(uneven, 0.5);
+  INFO(d[0] << " " << d[1] << " " << d[2]);
+  CHECK(check_geometry_fractions_sticky(sweep_of({{0.5, uneven}}, 1.0), t).verdict == Verdict::fails);
+}
