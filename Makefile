@@ -73,6 +73,28 @@ BENCH_TABLE := $(wildcard $(BENCH)/bench.md)
 # The robustness gallery: a figure per configuration with a panel per seed (none without seeds).
 SEED_GALLERY := $(if $(SEED_NUMBERS),$(OUT)/seed-gallery/figures.json $(foreach c,$(CONFIG_NAMES),$(OUT)/seed-gallery/$(c).svg $(OUT)/seed-gallery/$(c).pdf))
 
+# The paper's chapters (report/paper.md, `superpos paper`): a sweep per chapter, ROLE=CONFIG. Only
+# the cheap sweeps (PAPER_SEEDED, a few seconds each) are also trained on the robustness seeds; the
+# others take a minute and are checked on their configured seed.
+PAPER_DIR := $(REPORT_DIR)/paper
+PAPER_CHAPTERS := intro=intro_5x2 many_linear=many_linear many_relu=many_relu phase=phase_2x1 geometry=geometry_200x20
+PAPER_SEEDED := intro phase
+paper_config = $(word 2,$(subst =, ,$(filter $(1)=%,$(PAPER_CHAPTERS))))
+PAPER_NAMES := $(foreach c,$(PAPER_CHAPTERS),$(word 2,$(subst =, ,$(c))))
+PAPER_CONFIGS := $(PAPER_NAMES:%=$(PAPER_DIR)/%.ini)
+PAPER_RUNS := $(PAPER_NAMES:%=$(OUT)/paper-runs/%/instances.json)
+PAPER_SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(foreach r,$(PAPER_SEEDED),$(OUT)/paper-seeds/s$(s)/$(call paper_config,$(r))/instances.json))
+PAPER_OUT := $(OUT)/paper
+# `make report PAPER_STEPS=200` trains the paper's sweeps for that many steps instead of their
+# configs' (the test scripts use it to check the build in seconds; the report then says 200 steps).
+PAPER_STEPS ?=
+ifneq ($(PAPER_STEPS),)
+ifneq ($(or $(call strip_safe,$(PAPER_STEPS),0 1 2 3 4 5 6 7 8 9),$(word 2,$(PAPER_STEPS)),$(filter 0,$(PAPER_STEPS))),)
+$(error superpos: PAPER_STEPS='$(PAPER_STEPS)' is not a whole number of steps (expected PAPER_STEPS=1 ... or empty))
+endif
+endif
+PAPER_OVERRIDES := $(if $(PAPER_STEPS),--steps $(PAPER_STEPS))
+
 BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libboost-iostreams-dev \
   libboost-system-dev libboost-filesystem-dev libgnuplot-iostream-dev nlohmann-json3-dev libfmt-dev \
   libssl-dev catch2 gnuplot-nox
@@ -101,15 +123,15 @@ report:
 	  total=$$($(MAKE) --no-print-directory -n report-files SKIP_COMPILE=1 | grep -c 'superpos-step'); \
 	  rm -f $(OUT)/.steps $(OUT)/.steps.log; \
 	  $(MAKE) --no-print-directory report-files SKIP_COMPILE=1 STEP_TOTAL=$$total STEP_COUNTER=$(OUT)/.steps || exit $$?; \
-	  runs=$(words $(CONFIG_NAMES) $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES))); \
+	  runs=$(words $(CONFIG_NAMES) $(foreach s,$(SEED_NUMBERS),$(CONFIG_NAMES)) $(PAPER_RUNS) $(PAPER_SEED_RUNS)); \
 	  trained=$$(grep -c '^train' $(OUT)/.steps.log 2>/dev/null); trained=$${trained:-0}; \
-	  echo "superpos: report in $(OUT)/report/report.html and report.pdf; $$runs runs: $$trained trained, $$((runs - trained)) reused" && \
+	  echo "superpos: report in $(OUT)/report/report.html and report.pdf (the paper's chapters: paper.html and paper.pdf); $$runs runs: $$trained trained, $$((runs - trained)) reused" && \
 	  echo "superpos: $$(cat $(OUT)/report/summary.txt)"
 endif
 
-compile-stage: $(HASHES)/trainer.hash $(HASHES)/plot.hash $(HASHES)/report.hash
+compile-stage: $(HASHES)/trainer.hash $(HASHES)/plot.hash $(HASHES)/report.hash $(HASHES)/paper.hash
 
-report-files: $(OUT)/report/report.html $(OUT)/report/report.pdf
+report-files: $(OUT)/report/report.html $(OUT)/report/report.pdf $(OUT)/report/paper.html $(OUT)/report/paper.pdf
 
 help:
 	@echo 'superpos: make TARGET [VARIABLE=value ...]'
@@ -124,7 +146,7 @@ help:
 	@echo '  packages          install the Debian packages make report needs'
 	@echo '  clean             remove build/'
 	@echo 'variables: SEEDS=16 (robustness seeds), V=1 (show commands), OUT=build, REPORT_DIR=report,'
-	@echo '  PUBLISH_DIR=public'
+	@echo '  PUBLISH_DIR=public, PAPER_STEPS=N (train the paper'"'"'s sweeps for N steps, for a quick look)'
 
 # ---- packages: installed when root, otherwise the exact command is printed ------------------------
 # One apt-get at a time: under -j the build and report package steps would otherwise race for the
@@ -217,6 +239,24 @@ endef
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(OUT)/seeds)))
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BENCH)/seeds)))
 
+# The paper's sweeps: one folder each, replaced whole by superpos train (instances.json is its last file).
+$(OUT)/paper-runs/%/instances.json: $(PAPER_DIR)/%.ini $(HASHES)/trainer.hash $(HASHES)/paper-steps.list
+	$(call step,train paper $*)
+	$(JOBSERVER)$(Q)$(BIN) train --config $< --out $(@D) --quiet $(PAPER_OVERRIDES)
+
+define paper_seed_rule
+$(OUT)/paper-seeds/s$(1)/%/instances.json: $(PAPER_DIR)/%.ini $(HASHES)/trainer.hash $(HASHES)/paper-steps.list
+	$$(call step,train paper $$* seed $(1))
+	$$(JOBSERVER)$$(Q)$(BIN) train --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0 $(PAPER_OVERRIDES)
+endef
+
+# PAPER_STEPS as the sweeps were trained with, rewritten only when it changes: changing it retrains.
+$(HASHES)/paper-steps.list: FORCE
+	@mkdir -p $(@D) && printf '%s\n' 'steps $(PAPER_STEPS)' > $@.tmp.$$$$ && \
+	  { cmp -s $@.tmp.$$$$ $@ && rm -f $@.tmp.$$$$ || mv -f $@.tmp.$$$$ $@; }
+.PRECIOUS: $(HASHES)/paper-steps.list
+$(foreach s,$(SEED_NUMBERS),$(eval $(call paper_seed_rule,$(s))))
+
 # ---- figures --------------------------------------------------------------------------------------
 $(addprefix $(OUT)/figures/%/,$(FIGURE_FILES)): $(OUT)/runs/%/results.json $(HASHES)/plot.hash
 	$(call step,plot $*)
@@ -242,7 +282,8 @@ $(HASHES)/report-runs.list: FORCE
 # The renderer reads exactly these runs, and stops if one was trained from another config version or
 # by other trainer code, or if its figures are not of it.
 $(OUT)/report/report.md: $(REPORT_DIR)/report.md $(REPORT_DIR)/thresholds.ini $(REPORT_DIR)/article_printed.json \
-    $(RUNS) $(SEED_RUNS) $(FIGURES) $(SEED_GALLERY) $(HASHES)/report.hash $(HASHES)/report-runs.list $(BENCH_TABLE)
+    $(RUNS) $(SEED_RUNS) $(FIGURES) $(SEED_GALLERY) $(HASHES)/report.hash $(HASHES)/report-runs.list $(BENCH_TABLE) \
+    $(PAPER_OUT)/claims.json
 	@mkdir -p $(@D)
 	$(call step,render report.md)
 	$(Q)$(BIN) render --template $(REPORT_DIR)/report.md $(CONFIG_FILES:%=--config %) \
@@ -250,6 +291,7 @@ $(OUT)/report/report.md: $(REPORT_DIR)/report.md $(REPORT_DIR)/thresholds.ini $(
 	  --seed-count $(SEEDS) --seed-runs $(OUT)/seeds --seed-gallery $(OUT)/seed-gallery \
 	  --thresholds $(REPORT_DIR)/thresholds.ini --article $(REPORT_DIR)/article_printed.json \
 	  $(if $(BENCH_TABLE),--bench $(BENCH_TABLE)) \
+	  --paper-claims $(PAPER_OUT)/claims.json \
 	  --claims-json $(OUT)/report/claims.json --manifest $(OUT)/report/manifest.json \
 	  --summary $(OUT)/report/summary.txt --out $@
 
@@ -286,6 +328,32 @@ $(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex te
 	  if $(PANDOC_PDF) --verbose -o $$tmp.pdf $< 2> $$tmp.log; then \
 	    grep -F '[WARNING]' $$tmp.log >&2; \
 	    mv -f $$tmp.log $(@D)/report-latex.log && mv -f $$tmp.pdf $@; \
+	  else status=$$?; tail -25 $$tmp.log >&2; rm -f $$tmp.pdf $$tmp.log; exit $$status; fi
+
+# The paper's chapters: claims, figures and Markdown in $(PAPER_OUT), replaced whole in one step.
+$(PAPER_OUT)/paper.md: $(REPORT_DIR)/paper.md $(REPORT_DIR)/thresholds.ini $(PAPER_RUNS) $(PAPER_SEED_RUNS) \
+    $(HASHES)/paper.hash $(HASHES)/report-runs.list $(HASHES)/paper-steps.list
+	$(call step,render paper chapters)
+	$(Q)$(BIN) paper $(foreach c,$(PAPER_CHAPTERS),--$(word 1,$(subst =, ,$(c))) $(PAPER_DIR)/$(word 2,$(subst =, ,$(c))).ini) \
+	  --runs $(OUT)/paper-runs --seed-runs $(OUT)/paper-seeds --seed-count $(SEEDS) $(PAPER_SEEDED:%=--seeded %) \
+	  $(PAPER_OVERRIDES) --thresholds $(REPORT_DIR)/thresholds.ini --template $(REPORT_DIR)/paper.md --out $(PAPER_OUT)
+$(PAPER_OUT)/claims.json: $(PAPER_OUT)/paper.md
+
+$(OUT)/report/paper.html: $(PAPER_OUT)/paper.md templates/report.html templates/report.css templates/verdicts.lua \
+    $(REPORT_DIR)/references.bib | $(STAMPS)/report-packages.ok
+	@mkdir -p $(@D) && $(call remove_dead_temporaries,$(@D)/.paper.html.tmp.)
+	$(call step,pandoc paper.html)
+	$(Q)$(PANDOC_HTML) -o $(@D)/.paper.html.tmp.$$$$ $< && \
+	  mv -f $(@D)/.paper.html.tmp.$$$$ $@ || { rm -f $(@D)/.paper.html.tmp.$$$$; exit 1; }
+
+$(OUT)/report/paper.pdf: $(PAPER_OUT)/paper.md templates/report-header.tex templates/verdicts.lua \
+    templates/latex_layout.lua $(REPORT_DIR)/references.bib | $(STAMPS)/report-packages.ok
+	@mkdir -p $(@D) && $(call remove_dead_temporaries,$(@D)/.paper.tmp.)
+	$(call step,pandoc paper.pdf)
+	$(Q)tmp=$(@D)/.paper.tmp.$$$$; \
+	  if $(PANDOC_PDF) --verbose -o $$tmp.pdf $< 2> $$tmp.log; then \
+	    grep -F '[WARNING]' $$tmp.log >&2; \
+	    mv -f $$tmp.log $(@D)/paper-latex.log && mv -f $$tmp.pdf $@; \
 	  else status=$$?; tail -25 $$tmp.log >&2; rm -f $$tmp.pdf $$tmp.log; exit $$status; fi
 
 # ---- publishing ----------------------------------------------------------------------------------
@@ -326,7 +394,10 @@ test-interrupts: $(BIN) | $(STAMPS)/report-packages.ok
 	bash tests/interrupts.sh
 
 # The claims table on the article's runs and every seed; fails when an article claim fails on seed 42.
-check: $(RUNS) $(SEED_RUNS)
+check: $(RUNS) $(SEED_RUNS) $(PAPER_RUNS) $(PAPER_SEED_RUNS)
+	$(BIN) paper $(foreach c,$(PAPER_CHAPTERS),--$(word 1,$(subst =, ,$(c))) $(PAPER_DIR)/$(word 2,$(subst =, ,$(c))).ini) \
+	  --runs $(OUT)/paper-runs --seed-runs $(OUT)/paper-seeds --seed-count $(SEEDS) $(PAPER_SEEDED:%=--seeded %) \
+	  $(PAPER_OVERRIDES) --thresholds $(REPORT_DIR)/thresholds.ini --json $(OUT)/paper-claims.json
 	$(BIN) claims --thresholds $(REPORT_DIR)/thresholds.ini --json $(OUT)/claims.json $(OUT)/runs $(SEED_NUMBERS:%=$(OUT)/seeds/s%)
 
 # Where Debian's python3-torch is installed: superpos against the article's PyTorch code, seeds 0-5.

@@ -5,6 +5,8 @@
 # left. Along the way it checks that a -j1 and a -j2 build from clean are byte-identical.
 # Runs in OUT=build/interrupts with SEEDS=2, so the main build's report is left alone.
 set -euo pipefail
+# The paper's sweeps train for 200 steps here (make PAPER_STEPS): this checks the build, not the verdicts.
+export PAPER_STEPS=${PAPER_STEPS:-200}
 # The builds below are make runs of their own, with their own -j, not jobs of the calling make.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$(dirname "$0")/.."
@@ -22,7 +24,8 @@ rm -rf "$INPUTS" && mkdir -p "$INPUTS" && cp -r report "$INPUTS/report"
 find "$INPUTS/report/configs" -name '*_uniform.ini' -delete
 report() { make --no-print-directory report REPORT_DIR="$INPUTS/report" OUT="$OUT" SEEDS="$SEEDS" "$@" >/dev/null; }
 # Logs and timings are of the build, not of the results: LaTeX's log names pandoc's temporary folder.
-artefacts() { (cd "$OUT" && find runs seeds figures seed-gallery report -type f ! -name timing.json ! -name report-latex.log | LC_ALL=C sort); }
+artefacts() { (cd "$OUT" && find runs seeds figures seed-gallery paper-runs paper-seeds paper report -type f ! -name timing.json \
+  ! -name report-latex.log ! -name paper-latex.log | LC_ALL=C sort); }
 leftovers() { find "$OUT" \( -name '*.tmp' -o -name '*.tmp.*' -o -name '.*.tmp*' \) -print; }
 
 reference_files() { (cd "$REFERENCE" && find . -type f | sed 's|^\./||' | LC_ALL=C sort); }

@@ -8,6 +8,8 @@
 #  - math in captions went through pandoc (no literal "W W^T" in the HTML).
 #   BUILD=DIR   the build tree whose binary to use (default build)
 set -euo pipefail
+# The paper's sweeps train for 200 steps here (make PAPER_STEPS): this checks the build, not the verdicts.
+export PAPER_STEPS=${PAPER_STEPS:-200}
 unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,8 +23,8 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 make --no-print-directory -C "$ROOT" BUILD="$BUILD" OUT="$OUT" SEEDS=2 report >"$WORK/make.log" 2>&1 ||
   { tail -20 "$WORK/make.log" >&2; echo "FAIL: make report" >&2; exit 1; }
 
-svgs=$(find "$OUT/figures" "$OUT/seed-gallery" -name '*.svg' | LC_ALL=C sort)
-[ "$(echo "$svgs" | wc -l)" -ge 31 ] || fail "expected at least 31 SVG figures, found $(echo "$svgs" | wc -l)"
+svgs=$(find "$OUT/figures" "$OUT/seed-gallery" "$OUT/paper/figures" -name '*.svg' | LC_ALL=C sort)
+[ "$(echo "$svgs" | wc -l)" -ge 37 ] || fail "expected at least 37 SVG figures, found $(echo "$svgs" | wc -l)"
 for svg in $svgs; do
   width=$(head -c 600 "$svg" | tr '\n' ' ' | grep -o '<svg [^>]*' | grep -o ' width="[0-9]*"' | tr -dc 0-9 || true)
   case " 460 560 640 1160 " in *" $width "*) ;; *) fail "$svg: width '$width' is not one of the shared sizes" ;; esac
@@ -36,15 +38,19 @@ for svg in $svgs; do
   [ "$families" = 'font-family="DejaVu Sans" ' ] || fail "$svg: fonts $families"
 done
 
-log=$OUT/report/report-latex.log
-[ -s "$log" ] || fail "no LaTeX log beside the PDF"
-wide=$(grep -a -o 'Overfull \\hbox ([0-9.]*pt too wide)' "$log" | grep -o '[0-9.]*pt' | tr -d pt |
-  awk '$1 > 1.0' | wc -l || true)
-[ "$wide" -eq 0 ] || fail "$wide lines run more than 1 pt past the margin: $(grep -a -A2 'Overfull \\hbox' "$log" | head -6)"
-! grep -a -q 'Overfull \\vbox' "$log" || fail "an overfull page: $(grep -a 'Overfull \\vbox' "$log" | head -2)"
+for log in "$OUT/report/report-latex.log" "$OUT/report/paper-latex.log"; do
+  [ -s "$log" ] || fail "no LaTeX log beside the PDF: $log"
+  wide=$(grep -a -o 'Overfull \\hbox ([0-9.]*pt too wide)' "$log" | grep -o '[0-9.]*pt' | tr -d pt |
+    awk '$1 > 1.0' | wc -l || true)
+  [ "$wide" -eq 0 ] || fail "$log: $wide lines run more than 1 pt past the margin: $(grep -a -A2 'Overfull \\hbox' "$log" | head -6)"
+  ! grep -a -q 'Overfull \\vbox' "$log" || fail "$log: an overfull page: $(grep -a 'Overfull \\vbox' "$log" | head -2)"
+done
 
 ! grep -q 'W W^T' "$OUT/report/report.html" || fail "report.html prints 'W W^T' literally"
 [ -s "$OUT/report/report.pdf" ] || fail "no PDF"
+[ -s "$OUT/report/paper.pdf" ] && [ -s "$OUT/report/paper.html" ] || fail "no paper.html or paper.pdf"
+grep -q 'href="paper.html"' "$OUT/report/report.html" || fail "report.html does not link the paper's chapters"
+grep -q 'href="report.html"' "$OUT/report/paper.html" || fail "paper.html does not link the report"
 
 if [ "$failures" -gt 0 ]; then echo "layout: $failures failures" >&2; exit 1; fi
 echo "layout: $(echo "$svgs" | wc -l) SVG figures in the shared sizes and font; no overfull line or page in the PDF"

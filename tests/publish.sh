@@ -6,6 +6,8 @@
 # mid-way leaves the site whole and the next one completes; `superpos diff` exits 0 and 1.
 #   BUILD=DIR   the build tree whose binary to use (default build)
 set -euo pipefail
+# The paper's sweeps train for 200 steps here (make PAPER_STEPS): this checks the build, not the verdicts.
+export PAPER_STEPS=${PAPER_STEPS:-200}
 unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$(dirname "$0")/.."
 ROOT=$PWD

@@ -203,3 +203,51 @@ TEST_CASE("A shared-stream grid over importance trains each decay as its own swe
   CHECK(file_bytes(one / "instances.json") == file_bytes(two / "instances.json"));
   CHECK_THAT(file_bytes(one / "instances.json"), Catch::Contains("\"importance_decay\": 4.0"));
 }
+
+TEST_CASE("superpos paper renders a chapter from its sweep, and refuses a stale sweep or a bad template",
+          "[cli][paper]") {
+  namespace fs = std::filesystem;
+  const fs::path work = fresh_dir("paper");
+  fs::create_directories(work / "runs");
+  const fs::path config = work / "intro_tiny.ini";
+  std::ofstream(config) << "name = intro_tiny\nactivation = relu\ninput = uniform\nfeatures = 5\nhidden = 2\nsteps = 30\n"
+                           "batch = 64\ninstances = 1 - 20^-linspace(0, 1, 3)\ninstance_stream = shared\n"
+                           "schedule = constant\nfeature_loss = mean\n";
+  const fs::path template_path = work / "paper.md";
+  std::ofstream(template_path) << "Setting: {{setting intro}}\n\n{{claims intro}}\n\n{{figure intro_panels}}\n";
+  const std::string thresholds = std::string(SUPERPOS_SOURCE_DIR) + "/report/thresholds.ini";
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + (work / "runs" / "intro_tiny").string()).status == 0);
+  const std::string paper = "paper --intro " + config.string() + " --runs " + (work / "runs").string() +
+                            " --thresholds " + thresholds + " --template " + template_path.string() + " --out " +
+                            (work / "out").string();
+  const Outcome made = run_cli(paper);
+  INFO(made.output);
+  REQUIRE(made.status == 0);
+  const std::string markdown = file_bytes(work / "out" / "paper.md");
+  CHECK_THAT(markdown, Catch::Contains("intro.densest_two_orthogonal") && Catch::Contains("30 steps of batch 64"));
+  CHECK(fs::exists(work / "out" / "figures" / "intro_panels.svg"));
+  CHECK(fs::exists(work / "out" / "figures" / "intro_panels.pdf"));
+  CHECK_THAT(file_bytes(work / "out" / "claims.json"), Catch::Contains("\"from_paper\": true"));
+
+  // Without --template it prints the claims, for make check.
+  const Outcome listed = run_cli("paper --intro " + config.string() + " --runs " + (work / "runs").string() +
+                                 " --thresholds " + thresholds);
+  CHECK(listed.status == 0);
+  CHECK_THAT(listed.output, Catch::Contains("intro.sparsest_all_represented"));
+
+  // A placeholder the renderer does not know: an error naming the template's line; nothing replaced.
+  std::ofstream(template_path, std::ios::app) << "{{figures intro_panels}}\n";
+  const Outcome bad = run_cli(paper);
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Catch::Contains("paper.md:6") && Catch::Contains("figures"));
+  CHECK(file_bytes(work / "out" / "paper.md") == markdown);
+
+  // The config changed after training: the sweep is stale, and the message names it.
+  std::ofstream(config, std::ios::app) << "lr = 0.002\n";
+  std::ofstream(template_path) << "{{claims intro}}\n";
+  const Outcome stale = run_cli(paper);
+  CHECK(stale.status == 2);
+  CHECK_THAT(stale.output, Catch::Contains("intro_tiny: was trained from another version of") &&
+                               Catch::Contains("stale sweep"));
+  CHECK(file_bytes(work / "out" / "paper.md") == markdown);
+}

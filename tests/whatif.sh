@@ -5,6 +5,8 @@
 #   BUILD=DIR   the build tree whose binary to use (default build)
 #   CASES="..." only these cases (default: all)
 set -euo pipefail
+# The paper's sweeps train for 200 steps here (make PAPER_STEPS): this checks the build, not the verdicts.
+export PAPER_STEPS=${PAPER_STEPS:-200}
 # The builds below are make runs of their own, with their own -j, not jobs of a calling make.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$(dirname "$0")/.."

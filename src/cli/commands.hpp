@@ -24,6 +24,7 @@ int plot_command(const std::vector<std::string>& args);
 int plot_seeds_command(const std::vector<std::string>& args);
 int claims_command(const std::vector<std::string>& args);
 int render_command(const std::vector<std::string>& args);
+int paper_command(const std::vector<std::string>& args);
 int draws_command(const std::vector<std::string>& args);
 int hash_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);

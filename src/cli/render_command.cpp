@@ -112,6 +112,7 @@ int render_command(const std::vector<std::string>& args) {
       "manifest", po::value<std::string>(), "also write the report's runs and code hashes as JSON")(
       "summary", po::value<std::string>(), "also write the claims verdict as one line")(
       "bench", po::value<std::string>(), "make bench's table (bench.md) for the appendix")(
+      "paper-claims", po::value<std::string>(), "`superpos paper`'s claims.json: summarised, and added to --claims-json")(
       "out", po::value<std::string>()->required(), "Markdown to write");
   po::variables_map vm;
   vm = parse_options(args, options);
@@ -160,6 +161,15 @@ int render_command(const std::vector<std::string>& args) {
   if (seed_count > 0) check_gallery_current(context, vm["thresholds"].as<std::string>());
   context.report_hash = std::string(source_hash_report());
   if (vm.count("bench")) context.benchmark_markdown = read_text(vm["bench"].as<std::string>());
+  if (vm.count("paper-claims")) {
+    const std::string path = vm["paper-claims"].as<std::string>();
+    try {
+      context.paper_claims = nlohmann::ordered_json::parse(read_text(path));
+      if (!context.paper_claims.is_array()) throw InputError(fmt::format("{}: not a list of claims", path));
+    } catch (const nlohmann::json::exception& error) {
+      throw InputError(fmt::format("{}: malformed JSON ({})", path, error.what()));
+    }
+  }
 
   const std::string template_path = vm["template"].as<std::string>();
   const std::string text = read_text(template_path);
@@ -175,6 +185,9 @@ int render_command(const std::vector<std::string>& args) {
                       {"statement", c.statement}, {"article_says", c.article_says}, {"section", c.section},
                       {"measured", c.measured}, {"threshold", c.threshold},
                       {"seeds_holding", resolve_placeholder(context, {"robust", c.id})}});
+    // The paper's chapters' claims, as `superpos paper` wrote them (each marked from_paper).
+    if (!context.paper_claims.is_null())
+      for (const auto& claim : context.paper_claims) json.push_back(claim);
     write_file_atomically(vm["claims-json"].as<std::string>(), json.dump(1) + "\n");
   }
   if (vm.count("manifest")) {
@@ -195,6 +208,14 @@ int render_command(const std::vector<std::string>& args) {
                                    context.claims.size());
     if (!failing.empty()) line += fmt::format("; fail: {}", fmt::join(failing, ", "));
     if (!unevaluated.empty()) line += fmt::format("; not evaluated: {}", fmt::join(unevaluated, ", "));
+    if (!context.paper_claims.is_null()) {
+      std::vector<std::string> paper_failing;
+      for (const auto& claim : context.paper_claims)
+        if (claim.value("verdict", "") != "holds") paper_failing.push_back(claim.value("id", "?"));
+      line += fmt::format(". The paper's chapters: {} of {} claims hold", context.paper_claims.size() - paper_failing.size(),
+                          context.paper_claims.size());
+      if (!paper_failing.empty()) line += fmt::format("; fail: {}", fmt::join(paper_failing, ", "));
+    }
     write_file_atomically(vm["summary"].as<std::string>(), line + "\n");
   }
   write_file_atomically(vm["out"].as<std::string>(), filled);

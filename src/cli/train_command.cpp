@@ -279,12 +279,13 @@ int draws_command(const std::vector<std::string>& args) {
 }
 
 int hash_command(const std::vector<std::string>& args) {
-  if (args.size() != 1) throw InputError("command line: usage: superpos hash trainer|plot|report");
+  if (args.size() != 1) throw InputError("command line: usage: superpos hash trainer|plot|report|paper");
   const std::string& part = args[0];
   if (part == "trainer") fmt::print("{}\n", source_hash_trainer());
   else if (part == "plot") fmt::print("{}\n", source_hash_plot());
   else if (part == "report") fmt::print("{}\n", source_hash_report());
-  else throw InputError(fmt::format("command line: unknown part '{}' (expected trainer, plot or report)", part));
+  else if (part == "paper") fmt::print("{}\n", source_hash_paper());
+  else throw InputError(fmt::format("command line: unknown part '{}' (expected trainer, plot, report or paper)", part));
   return kExitOk;
 }
 

@@ -8,5 +8,6 @@ namespace superpos {
 std::string_view source_hash_trainer();
 std::string_view source_hash_plot();
 std::string_view source_hash_report();
+std::string_view source_hash_paper();
 
 }  // namespace superpos

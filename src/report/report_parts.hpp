@@ -42,6 +42,10 @@ std::string seed_gallery(const ReportContext& c);
 // The notebook's untrained sanity-check tensors, redrawn from seed 42.
 std::string notebook_sanity(const ReportContext& c);
 
+// How many of the paper's claims hold (from `superpos paper`'s claims.json), with links to its
+// chapters; says plainly when they were not built.
+std::string paper_summary(const ReportContext& c);
+
 // A chapter for each run the template gives none: parameters, figures, tables, its claims.
 std::string generic_chapters(const ReportContext& c);
 

@@ -19,7 +19,7 @@ using namespace report_parts;
 constexpr const char* kVerbs[] = {"num",   "table",     "figure",     "claims",   "claim",    "measured",
                                   "robustness", "robust", "seed_gallery", "robustness_summary", "seeds",
                                   "provenance", "report_hash", "benchmark", "config", "describe", "lines",
-                                  "norms", "reproduction", "generic_chapters", "represented", "notebook_sanity"};
+                                  "norms", "reproduction", "generic_chapters", "represented", "notebook_sanity", "paper"};
 
 int index_arg(const std::vector<std::string>& words, std::size_t at, long limit) {
   if (words.size() <= at) throw std::runtime_error("missing feature index");
@@ -182,6 +182,7 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
   if (verb == "reproduction") return reproduction_summary(c);
   if (verb == "generic_chapters") return generic_chapters(c);
   if (verb == "notebook_sanity") return notebook_sanity(c);
+  if (verb == "paper") return paper_summary(c);
   throw std::logic_error(fmt::format("verb '{}' is listed but not handled", verb));
 }
 

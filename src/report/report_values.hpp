@@ -35,6 +35,7 @@ struct ReportContext {
   std::string seed_gallery_dir;            // the seed runs' gallery: DIR/RUN.{svg,pdf}
   std::string report_hash;                 // SHA-256 of the renderer's sources
   std::string benchmark_markdown;          // `make bench`'s table, empty when it has not run
+  nlohmann::ordered_json paper_claims;     // `superpos paper`'s claims.json (null when not given)
 };
 
 // Resolves one placeholder (the verbs are listed at the top of report/report.md).
