@@ -88,6 +88,10 @@ int paper_command(const std::vector<std::string>& args) {
     const std::string path = vm[role].as<std::string>();
     config_paths[role] = path;
     const RunConfig config = load_run_config(path, overrides);
+    // The phase diagram is of Elhage et al.'s 2 -> 1 model: its three phases are of that shape only.
+    if (std::string(role) == "phase" && (config.train.features != 2 || config.train.hidden != 1))
+      throw InputError(fmt::format("{}: keys 'features' and 'hidden': values {} and {} (the phase chapter needs "
+                                   "features = 2 and hidden = 1)", path, config.train.features, config.train.hidden));
     context.sweeps.emplace(role, read_sweep(path, runs / config.name, overrides));
   }
   if (context.sweeps.empty()) throw InputError("command line: give at least one chapter's config (--intro FILE, ...)");
