@@ -30,7 +30,7 @@ int bench_command(const std::vector<std::string>& args) {
       "torch", po::value<std::string>(), "the PyTorch reference script (tests/reference/torch_reference.py)")(
       "seed-runs", po::value<int>(), "with --seed-runs-seconds: how many robustness runs `make -j2` trained")(
       "seed-runs-seconds", po::value<double>(), "how long they took")(
-      "scaling", "add rows for the Anthropic paper's sizes: 20 x 5, 100 x 20 and 400 x 40, 1000 steps each, and a 10-instance "
+      "scaling", "add rows for the Anthropic paper's sizes: 20 x 5, 100 x 20 and 400 x 40, 1,000 steps each, and a 10-instance "
       "100 x 20 sweep on 1 and all threads (relu_09's other keys, or the last config's)");
   po::variables_map vm;
   vm = parse_options(args, own);
