@@ -211,28 +211,16 @@ class Validator {
     std::vector<double> out;
     std::vector<float> presence;
     if (text.empty()) return {};
-    auto number = [&](std::string_view word) {
-      double value = 0.0;
-      const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
-      if (word.empty() || ec != std::errc() || end != word.data() + word.size() || !std::isfinite(value))
-        fail(key, fmt::format("has '{}', which is not a number", word), expected);
-      return value + 0.0;
-    };
-    auto split = split_commas;
     if (text.starts_with("1-")) {
       const auto caret = text.find("^-linspace(");
       if (caret == std::string::npos || !text.ends_with(")")) fail(key, "is not a list or a sweep", expected);
-      const double base = number(std::string_view(text).substr(2, caret - 2));
-      const auto args = split(std::string_view(text).substr(caret + 11, text.size() - caret - 12));
-      if (args.size() != 3) fail(key, "needs linspace(A, C, n)", expected);
-      const double first = number(args[0]), last = number(args[1]), count = number(args[2]);
-      if (count != std::floor(count) || count < 2 || count > 1000) fail(key, "has a count n out of range", expected);
+      const double base = list_number(key, std::string_view(text).substr(2, caret - 2), expected);
+      const auto [first, last, n] = linspace_args(key, std::string_view(text).substr(caret + 11, text.size() - caret - 12), expected);
       if (!(base > 1.0)) fail(key, "has a base B not above 1", expected);
-      const int n = static_cast<int>(count);
       for (int k = 0; k < n; ++k) out.push_back(1.0 - std::pow(base, -(first + k * (last - first) / (n - 1))));
       presence = sweep_presence(base, first, last, n);
     } else {
-      for (std::string_view word : split(text)) out.push_back(number(word));
+      for (std::string_view word : split_commas(text)) out.push_back(list_number(key, word, expected));
       if (out.size() > 1000) fail(key, "lists more than 1000 instances", expected);
     }
     for (double& s : out) {
@@ -251,26 +239,15 @@ class Validator {
     for (char c : raw(key)) if (c != ' ') text += c;
     std::vector<double> out;
     if (text.empty()) return out;
-    auto number = [&](std::string_view word) {
-      double value = 0.0;
-      const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
-      if (word.empty() || ec != std::errc() || end != word.data() + word.size() || !std::isfinite(value))
-        fail(key, fmt::format("has '{}', which is not a number", word), expected);
-      return value + 0.0;
-    };
     const auto caret = text.find("^linspace(");
     if (caret != std::string::npos) {
       if (!text.ends_with(")")) fail(key, "is not a list or a sweep", expected);
-      const double base = number(std::string_view(text).substr(0, caret));
-      const auto args = split_commas(std::string_view(text).substr(caret + 10, text.size() - caret - 11));
-      if (args.size() != 3) fail(key, "needs linspace(A, C, n)", expected);
-      const double first = number(args[0]), last = number(args[1]), count = number(args[2]);
-      if (count != std::floor(count) || count < 2 || count > 1000) fail(key, "has a count n out of range", expected);
+      const double base = list_number(key, std::string_view(text).substr(0, caret), expected);
+      const auto [first, last, n] = linspace_args(key, std::string_view(text).substr(caret + 10, text.size() - caret - 11), expected);
       if (!(base > 0.0)) fail(key, "has a base B not above 0", expected);
-      const int n = static_cast<int>(count);
       for (int k = 0; k < n; ++k) out.push_back(std::pow(base, first + k * (last - first) / (n - 1)));
     } else {
-      for (std::string_view word : split_commas(text)) out.push_back(number(word));
+      for (std::string_view word : split_commas(text)) out.push_back(list_number(key, word, expected));
       if (out.size() > 1000) fail(key, "lists more than 1000 decays", expected);
     }
     for (double& d : out) {
@@ -278,6 +255,30 @@ class Validator {
       d += 0.0;
     }
     return out;
+  }
+
+  // One number of a list or formula in `key`'s value (-0 reads as 0), or the error naming it.
+  double list_number(const std::string& key, std::string_view word, const std::string& expected) const {
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
+    if (word.empty() || ec != std::errc() || end != word.data() + word.size() || !std::isfinite(value))
+      fail(key, fmt::format("has '{}', which is not a number", word), expected);
+    return value + 0.0;
+  }
+
+  // The A, C and n of linspace(A, C, n), given what is between its parentheses; 2 <= n <= 1000.
+  struct Linspace {
+    double first;
+    double last;
+    int n;
+  };
+  Linspace linspace_args(const std::string& key, std::string_view inside, const std::string& expected) const {
+    const auto args = split_commas(inside);
+    if (args.size() != 3) fail(key, "needs linspace(A, C, n)", expected);
+    const double first = list_number(key, args[0], expected), last = list_number(key, args[1], expected),
+                 count = list_number(key, args[2], expected);
+    if (count != std::floor(count) || count < 2 || count > 1000) fail(key, "has a count n out of range", expected);
+    return {first, last, static_cast<int>(count)};
   }
 
   // At commas, keeping empty words (an error later).
