@@ -67,6 +67,7 @@ constexpr KeySpec kKeys[] = {
 struct Origin {
   std::string where;
   std::string value;
+  bool given = true;  // set in the file or on the command line, not a default
 };
 
 // A configuration is a few hundred bytes; anything past this is not one (and /dev/zero never ends).
@@ -152,13 +153,6 @@ std::map<std::string, Origin> locate_keys(const std::string& path, const std::st
   return located;
 }
 
-// The one pattern for names that become folder names and make targets: [A-Za-z0-9_.-]+.
-bool is_safe_name(const std::string& name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-  });
-}
-
 class Validator {
  public:
   Validator(std::map<std::string, Origin> origins) : origins_(std::move(origins)) {}
@@ -167,10 +161,20 @@ class Validator {
     const Origin& origin = origins_.at(key);
     // Comments are whole lines: a '#' after a value is part of it, and the likely cause.
     const std::string hint = origin.value.find('#') != std::string::npos ? "; a comment must be on a line of its own" : "";
-    throw InputError(fmt::format("{}: key '{}': value '{}' {} (expected {}{})", origin.where, key, origin.value,
+    throw InputError(fmt::format("{}: key '{}': value '{}' {} (expected {}{})", origin.where, key, shown(origin.value),
                                  problem, expected, hint));
   }
   const std::string& raw(const std::string& key) const { return origins_.at(key).value; }
+  // A key set to nothing where leaving it out would mean something else is a mistake to name.
+  bool given(const std::string& key) const { return origins_.at(key).given; }
+
+  // A value as a one-line message quotes it: whole up to 80 characters, else its start and length.
+  static std::string shown(const std::string& value) {
+    if (value.size() <= 80) return value;
+    std::size_t cut = 60;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+    return fmt::format("{}... ({} characters)", value.substr(0, cut), value.size());
+  }
 
   long long integer(const std::string& key, long long min, long long max, const std::string& expected) const {
     const std::string& text = raw(key);
@@ -238,7 +242,10 @@ class Validator {
     std::string text;
     for (char c : raw(key)) if (c != ' ') text += c;
     std::vector<double> out;
-    if (text.empty()) return out;
+    if (text.empty()) {
+      if (given(key)) fail(key, "is empty", expected + "; leave the key out to train each sparsity once");
+      return out;
+    }
     const auto caret = text.find("^linspace(");
     if (caret != std::string::npos) {
       if (!text.ends_with(")")) fail(key, "is not a list or a sweep", expected);
@@ -435,7 +442,7 @@ RunConfig load_run_config(const std::string& config_path, const po::variables_ma
     } else if (located.contains(key)) {
       origins[key] = located.at(key);
     } else if (spec.default_value) {
-      origins[key] = {config_path, spec.default_value};
+      origins[key] = {config_path, spec.default_value, false};
     } else {
       throw InputError(fmt::format("{}: required key '{}' is missing", config_path, key));
     }
@@ -484,6 +491,12 @@ std::string canonical_text(const RunConfig& config) {
          (config.shared_stream ? "instance_stream = shared\n" : "") +
          (config.instance_decays.empty() ? std::string()
                                          : fmt::format("importance_decays = {}\n", fmt::join(config.instance_decays, ", ")));
+}
+
+bool is_safe_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
 }
 
 }  // namespace superpos

@@ -77,4 +77,7 @@ std::string canonical_text(const RunConfig& config);
 // and `superpos diff` read.
 std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig& config);
 
+// The one pattern for names that become folder names and make targets: [A-Za-z0-9_.-]+ (not . or ..).
+bool is_safe_name(const std::string& name);
+
 }  // namespace superpos

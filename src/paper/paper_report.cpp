@@ -7,6 +7,7 @@
 #include "io/config.hpp"
 #include "io/sha256.hpp"
 #include "report/fill_template.hpp"
+#include "report/markdown_text.hpp"
 
 namespace superpos {
 namespace {
@@ -68,10 +69,10 @@ std::string setting(const PaperContext& c, const std::string& role) {
                         *std::max_element(config.instance_decays.begin(), config.instance_decays.end()));
   const std::vector<std::string> differences = differences_from_article(config);
   return fmt::format(
-      "`{}`: {} features in {} dimension{}, {} model, {}, {} sparsities from {:.3g} to {:.3g} "
+      "{}: {} features in {} dimension{}, {} model, {}, {} sparsities from {:.3g} to {:.3g} "
       "({} instance{} in all); {} steps of batch {}, lr {:g}, weight decay {:g}, seed {}, "
       "{}. Where it differs from the article's setting: {}.",
-      s.config_path, t.features, t.hidden, t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
+      code_span(s.config_path), t.features, t.hidden, t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
       sparsities.size(), sparsities.front(), sparsities.back(), instance_count(config),
       instance_count(config) == 1 ? "" : "s", thousands(t.steps), t.batch, t.lr, t.weight_decay, t.seed,
       config.shared_stream ? "every instance from one shared random stream, as the notebook draws it"
@@ -103,7 +104,7 @@ std::string figure(const PaperContext& c, const std::string& name) {
     what = "Hidden dimensions per feature $m / \\lVert W \\rVert_F^2$ against $1/(1-S)$";
   else
     what = "Each represented feature's dimensionality $D_i$ against $1/(1-S)$, with the paper's fractions";
-  return fmt::format("![{}]({}/{}){{width=95%}}", caption(s, what), c.figures_dir, name);
+  return fmt::format("![{}]({}){{width=95%}}", caption(s, what), link_destination(c.figures_dir + "/" + name));
 }
 
 std::string claims_table(const PaperContext& c, const std::string& subject) {
@@ -183,7 +184,7 @@ std::string fill_paper(const std::string& template_text, const std::string& temp
     if (verb == "measured") return need(w, 2), claim_with_id(c, w[1]).measured;
     if (verb == "verdict") return need(w, 2), badge(claim_with_id(c, w[1]));
     if (verb == "robust") return need(w, 2), claim_with_id(c, w[1]), robust_text(c, w[1]);
-    if (verb == "value") return need(w, 3), config_value(c, w[1], w[2]);
+    if (verb == "value") return need(w, 3), markdown_literal(config_value(c, w[1], w[2]));
     if (verb == "instances") return need(w, 2), std::to_string(instance_count(sweep_of(c, w[1]).config));
     if (verb == "seeds") return need(w, 1), std::to_string(c.seed_count);
     if (verb == "threshold") {

@@ -18,6 +18,7 @@ struct Snapshot {
   nlohmann::json claims;                   // claims.json: [{id, verdict, seeds_holding, ...}]
   nlohmann::json manifest;                 // manifest.json: {configs, seeds, code: {trainer, plot, report}}
   nlohmann::json meta;                     // meta.json of a published version (null for a build tree)
+  int seeds = 0;                           // robustness seeds behind the claims' counts
 };
 
 // Throws InputError naming the folder when it is neither a published version nor a build tree.

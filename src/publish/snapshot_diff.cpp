@@ -6,6 +6,7 @@
 #include <set>
 
 #include "analysis/geometry.hpp"
+#include "report/markdown_text.hpp"
 
 namespace superpos {
 namespace {
@@ -13,6 +14,12 @@ namespace {
 std::map<std::string, std::string> config_lines(const RunResults& run) {
   const auto entries = config_entries(run.config);
   return {entries.begin(), entries.end()};
+}
+
+std::string literal_list(const std::vector<std::string>& names) {
+  std::vector<std::string> spans;
+  for (const std::string& name : names) spans.push_back(code_span(name));
+  return fmt::format("{}", fmt::join(spans, ", "));
 }
 
 std::map<std::string, nlohmann::json> claims_by_id(const nlohmann::json& claims) {
@@ -51,6 +58,8 @@ void compare_numbers(const RunResults& a, const RunResults& b, const DiffToleran
 
 SnapshotDiff diff_snapshots(const Snapshot& old_version, const Snapshot& new_version, const DiffTolerances& t) {
   SnapshotDiff diff;
+  diff.old_seeds = old_version.seeds;
+  diff.new_seeds = new_version.seeds;
   for (const char* part : {"trainer", "plot", "report"}) {
     const std::string a = old_version.manifest.at("code").value(part, ""), b = new_version.manifest.at("code").value(part, "");
     if (a != b) diff.code_changes.push_back(fmt::format("{} `{}` -> `{}`", part, a.substr(0, 12), b.substr(0, 12)));
@@ -95,25 +104,34 @@ std::string diff_markdown(const SnapshotDiff& diff, const Snapshot& old_version,
                           const std::string& figures_dir) {
   const std::string version = old_version.meta.is_object() ? old_version.meta.value("version", "") : "";
   std::string out = "# What changed since the last published version {-}\n\n";
-  out += version.empty() ? fmt::format("Compared with `{}`.\n\n", old_version.dir.string())
-                         : fmt::format("Compared with version `{}`, published {} from commit `{}`.\n\n", version,
-                                       old_version.meta.value("date", "?"), old_version.meta.value("commit", "?"));
+  // Everything below that a file supplied (the old version's meta.json and claims, configuration
+  // values, run and folder names) is data: escaped, never markup (report/markdown_text.hpp).
+  out += version.empty() ? fmt::format("Compared with {}.\n\n", code_span(old_version.dir.string()))
+                         : fmt::format("Compared with version {}, published {} from commit {}.\n\n", code_span(version),
+                                       markdown_literal(old_version.meta.value("date", "?")),
+                                       code_span(old_version.meta.value("commit", "?")));
   out += diff.code_changes.empty() ? "**Code.** Unchanged (trainer, plotting and renderer hashes are equal).\n\n"
                                    : fmt::format("**Code.** Changed: {}.\n\n", fmt::join(diff.code_changes, "; "));
-  if (!diff.added.empty()) out += fmt::format("**Configurations added:** {}.\n\n", fmt::join(diff.added, ", "));
-  if (!diff.removed.empty()) out += fmt::format("**Configurations removed:** {}.\n\n", fmt::join(diff.removed, ", "));
+  if (!diff.added.empty()) out += fmt::format("**Configurations added:** {}.\n\n", literal_list(diff.added));
+  if (!diff.removed.empty()) out += fmt::format("**Configurations removed:** {}.\n\n", literal_list(diff.removed));
+  if (diff.old_seeds != diff.new_seeds)
+    out += fmt::format("**Robustness seeds.** {} before, {} now: a claim's count across seeds is of another number of "
+                       "seeds, so a changed count below need not mean a changed result.\n\n", diff.old_seeds, diff.new_seeds);
   if (diff.keys.empty()) {
     out += "**Parameters.** No configuration key changed.\n\n";
   } else {
     out += "**Parameters that changed.**\n\n| configuration | key | old | new |\n|---|---|---|---|\n";
-    for (const auto& k : diff.keys) out += fmt::format("| `{}` | `{}` | {} | {} |\n", k.run, k.key, k.old_value, k.new_value);
+    for (const auto& k : diff.keys)
+      out += fmt::format("| {} | {} | {} | {} |\n", code_span(k.run), code_span(k.key), markdown_literal(k.old_value),
+                         markdown_literal(k.new_value));
     out += "\n";
   }
   const auto flips_table = [](const std::vector<SnapshotDiff::Flip>& flips) {
     std::string table = "| claim | verdict before | verdict now | seeds before | seeds now |\n|---|---|---|---|---|\n";
     for (const auto& f : flips)
-      table += fmt::format("| `{}` | {} | {} | {} | {} |\n", f.id, f.old_verdict, f.new_verdict,
-                           f.old_seeds.empty() ? "-" : f.old_seeds, f.new_seeds.empty() ? "-" : f.new_seeds);
+      table += fmt::format("| {} | {} | {} | {} | {} |\n", code_span(f.id), markdown_literal(f.old_verdict),
+                           markdown_literal(f.new_verdict), f.old_seeds.empty() ? "-" : markdown_literal(f.old_seeds),
+                           f.new_seeds.empty() ? "-" : markdown_literal(f.new_seeds));
     return table + "\n";
   };
   out += diff.flips.empty() ? "**Claims.** No verdict changed on the article's seed.\n\n"
@@ -130,14 +148,14 @@ std::string diff_markdown(const SnapshotDiff& diff, const Snapshot& old_version,
                        "| configuration | quantity | old | new | change |\n|---|---|---:|---:|---:|\n",
                        t.weights, t.degrees, 100 * t.relative_loss_change);
     for (const auto& m : diff.moved)
-      out += fmt::format("| `{}` | {} | {:.4f} | {:.4f} | {:+.4f} |\n", m.run, m.quantity, m.old_value, m.new_value,
+      out += fmt::format("| {} | {} | {:.4f} | {:.4f} | {:+.4f} |\n", code_span(m.run), m.quantity, m.old_value, m.new_value,
                          m.new_value - m.old_value);
     out += "\n";
   }
   if (!figures_dir.empty())
     for (const std::string& run : diff.changed_runs)
-      out += fmt::format("![Rows of $W$ in `{}`: the previous version (hollow) and this one (filled)]({}/{}/weights-change)"
-                         "{{width=70%}}\n\n", run, figures_dir, run);
+      out += fmt::format("![Rows of $W$ in {}: the previous version (hollow) and this one (filled)]({})"
+                         "{{width=70%}}\n\n", code_span(run), link_destination(figures_dir + "/" + run + "/weights-change"));
   return out;
 }
 

@@ -20,6 +20,7 @@ struct DiffTolerances {
 struct SnapshotDiff {
   std::vector<std::string> code_changes;   // "trainer abc -> def"
   std::vector<std::string> added, removed;  // configurations
+  int old_seeds = 0, new_seeds = 0;          // robustness seeds behind each version's counts
   struct KeyChange { std::string run, key, old_value, new_value; };
   std::vector<KeyChange> keys;
   struct Flip { std::string id, old_verdict, new_verdict, old_seeds, new_seeds; };

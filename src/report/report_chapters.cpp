@@ -8,6 +8,7 @@
 
 #include "analysis/geometry.hpp"
 #include "plot/figures.hpp"
+#include "report/markdown_text.hpp"
 #include "report/report_parts.hpp"
 
 namespace superpos::report_parts {
@@ -71,8 +72,8 @@ std::string figure(const ReportContext& c, const std::string& run_name, const st
   // Widths in proportion to the figures' own sizes, so their text prints at one size.
   const int percent = static_cast<int>(std::lround(
       std::min(100.0, 95.0 * figure_width_inches(name, run.config.train.hidden) / kWidestFigureInches)));
-  return fmt::format("![{} ({})]({}/{}/{}){{width={}%}}", figure_caption(run, name), provenance(run), c.figures_dir,
-                     run_name, name, percent);
+  return fmt::format("![{} ({})]({}){{width={}%}}", figure_caption(run, name), provenance(run),
+                     link_destination(c.figures_dir + "/" + run_name + "/" + name), percent);
 }
 
 std::string norms_list(const RunResults& run) {

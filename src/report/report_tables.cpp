@@ -7,6 +7,7 @@
 #include "analysis/feature_measures.hpp"
 #include "analysis/geometry.hpp"
 #include "io/sha256.hpp"
+#include "report/markdown_text.hpp"
 #include "report/report_parts.hpp"
 
 namespace superpos::report_parts {
@@ -73,8 +74,8 @@ std::string badge(const ClaimResult& claim) {
 }
 
 std::string provenance(const RunResults& run) {
-  return fmt::format("run `{}` · config `{}` · trainer `{}` · `{}`", run.config.name, short_hash(run.config_hash),
-                     short_hash(run.trainer_hash), run.command);
+  return fmt::format("run `{}` · config `{}` · trainer `{}` · {}", run.config.name, short_hash(run.config_hash),
+                     short_hash(run.trainer_hash), code_span(run.command));
 }
 
 std::string weights_table(const RunResults& run) {
@@ -123,7 +124,7 @@ std::string angles_table(const RunResults& run) {
 std::string parameters_table(const RunResults& run) {
   std::string out = "| key | value |\n|---|---|\n";
   for (const auto& [key, value] : config_entries(run.config))
-    out += fmt::format("| `{}` | {} |\n", key, value.empty() ? "(none)" : cell(value));
+    out += fmt::format("| `{}` | {} |\n", key, value.empty() ? "(none)" : markdown_literal(value));
   return out + fmt::format("\nTable: The parameters of `{}`, as its run recorded them. {}\n", run.config.name,
                            provenance(run));
 }
@@ -266,8 +267,9 @@ std::string seed_gallery(const ReportContext& c) {
     out += fmt::format("![`{}` ({}) on seeds 0 to {}. {} Each panel shows the rows of $W$ on the first two hidden "
                        "dimensions, on one scale for every panel, features in the colours of the weights figures; "
                        "a red frame and a cross with a number: that many claims of `{}` fail on the seed.]"
-                       "({}/{}){{width=95%}}\n\n",
-                       name, describe_run(run_named(c, name)), k - 1, verdicts, name, c.seed_gallery_dir, name);
+                       "({}){{width=95%}}\n\n",
+                       name, describe_run(run_named(c, name)), k - 1, verdicts, name,
+                       link_destination(c.seed_gallery_dir + "/" + name));
   }
   return out;
 }

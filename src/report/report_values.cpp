@@ -9,6 +9,7 @@
 #include "analysis/feature_measures.hpp"
 #include "analysis/geometry.hpp"
 #include "io/sha256.hpp"
+#include "report/markdown_text.hpp"
 #include "report/report_parts.hpp"
 
 namespace superpos {
@@ -98,7 +99,8 @@ std::vector<std::string> article_differences(const ReportContext& c, const std::
     double a = 0, b = 0;
     const bool numeric = std::from_chars(ours.data(), ours.data() + ours.size(), a).ec == std::errc() &&
                          std::from_chars(theirs.data(), theirs.data() + theirs.size(), b).ec == std::errc();
-    if (numeric ? a != b : ours != theirs) differences.push_back(fmt::format("{} {} (article: {})", key, ours, theirs));
+    if (numeric ? a != b : ours != theirs)
+      differences.push_back(fmt::format("{} {} (article: {})", key, markdown_literal(ours), markdown_literal(theirs)));
   }
   return differences;
 }
@@ -174,7 +176,7 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
     return "No benchmark in this build. `make bench` measures one on this machine; the next `make report` "
            "then shows it here.";
   }
-  if (verb == "config") return config_value(run_named(c, arg(1)), arg(2));
+  if (verb == "config") return markdown_literal(config_value(run_named(c, arg(1)), arg(2)));
   if (verb == "describe") return describe_run(run_named(c, arg(1)));
   if (verb == "lines") return lines_sentence(c, run_named(c, arg(1)));
   if (verb == "norms") return norms_list(run_named(c, arg(1)));
