@@ -1,23 +1,83 @@
 // `superpos diff OLD NEW`: what changed between two report versions (published versions or build
-// trees), as Markdown; exits 1 when a claim's verdict flipped, so it can gate a CI job.
-// `superpos publish`: adds the built report to a site as a new version (see publish/site.hpp).
+// trees), as Markdown; exits 1 when a claim's verdict flipped, so it can gate a CI job, and 2 when
+// an input is not a report version.
+// `superpos publish`: adds the built report to a site as a new version (see publish/site.hpp):
+// under the site's lock it compares the build with the newest version, typesets the report opened
+// by what changed, and writes the version whose meta.json names the version it compared with.
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <fmt/format.h>
 #include <iostream>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
 
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
 #include "io/config.hpp"
 #include "plot/figures.hpp"
 #include "publish/site.hpp"
+#include "publish/site_folder.hpp"
 #include "publish/snapshot_diff.hpp"
+
+extern char** environ;
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace superpos::cli {
+namespace {
+
+// The what-changed section between two snapshots, with each changed run's figure drawn into
+// `figures` (when given). Returns the section and whether a verdict flipped.
+std::pair<std::string, bool> what_changed(const Snapshot& before, const Snapshot& after, const std::string& figures) {
+  const DiffTolerances tolerances;
+  const SnapshotDiff diff = diff_snapshots(before, after, tolerances);
+  for (const std::string& run : diff.changed_runs) {
+    if (figures.empty()) break;
+    const fs::path dir = fs::path(figures) / run;
+    ensure_output_directory(dir);
+    plot_weights_change(before.runs.at(run), after.runs.at(run), dir);
+  }
+  return {diff_markdown(diff, before, tolerances, figures), !diff.flips.empty()};
+}
+
+// Runs pandoc from an argument vector (no shell): make's own pandoc flags, split at spaces (they
+// hold no path a user chose but REPORT_DIR, which make checks), then the output and inputs.
+void typeset(const std::string& flags, const fs::path& output, const std::vector<fs::path>& inputs) {
+  std::vector<std::string> args;
+  std::istringstream words(flags);
+  for (std::string word; words >> word;) args.push_back(word);
+  if (args.empty()) throw InputError("command line: --pandoc-html and --pandoc-pdf need the pandoc command");
+  args.push_back("-o");
+  args.push_back(output.string());
+  for (const fs::path& input : inputs) args.push_back(input.string());
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (const int error = ::posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ); error != 0)
+    throw std::runtime_error(fmt::format("cannot start {}: {}", args[0], std::strerror(error)));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error(fmt::format("{}: pandoc failed; nothing was published", output.string()));
+}
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[21];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace
 
 int diff_command(const std::vector<std::string>& args) {
   po::options_description options("superpos diff OLD NEW [--markdown FILE] [--figures DIR]\n"
@@ -37,30 +97,20 @@ int diff_command(const std::vector<std::string>& args) {
   if (!vm.count("old") || !vm.count("new")) throw InputError("command line: usage: superpos diff OLD NEW");
   const Snapshot before = read_snapshot(vm["old"].as<std::string>());
   const Snapshot after = read_snapshot(vm["new"].as<std::string>());
-  const DiffTolerances tolerances;
-  const SnapshotDiff diff = diff_snapshots(before, after, tolerances);
-  std::string figures;
-  if (vm.count("figures")) {
-    figures = vm["figures"].as<std::string>();
-    for (const std::string& run : diff.changed_runs) {
-      const fs::path dir = fs::path(figures) / run;
-      ensure_output_directory(dir);
-      plot_weights_change(before.runs.at(run), after.runs.at(run), dir);
-    }
-  }
-  const std::string markdown = diff_markdown(diff, before, tolerances, figures);
+  const auto [markdown, flipped] = what_changed(before, after, vm.count("figures") ? vm["figures"].as<std::string>() : "");
   if (vm.count("markdown")) write_file_atomically(vm["markdown"].as<std::string>(), markdown);
   else std::cout << markdown;
-  return diff.flips.empty() ? kExitOk : kExitClaimFailed;
+  return flipped ? kExitClaimFailed : kExitOk;
 }
 
 int publish_command(const std::vector<std::string>& args) {
-  po::options_description options("superpos publish --site DIR --build OUT --html FILE --pdf FILE [options]");
+  po::options_description options(
+      "superpos publish --site DIR --build OUT --work DIR --pandoc-html FLAGS --pandoc-pdf FLAGS [options]");
   options.add_options()("help,h", "show this help")("site", po::value<std::string>()->required(), "the publish folder")(
-      "build", po::value<std::string>()->required(), "the build tree whose report to publish")(
-      "html", po::value<std::string>()->required(), "the report (HTML) with its what-changed section")(
-      "pdf", po::value<std::string>()->required(), "the same as PDF")(
-      "changes", po::value<std::string>()->default_value(""), "the what-changed section (Markdown)")(
+      "build", po::value<std::string>()->required(), "the build tree whose report to publish (its report/report.md)")(
+      "work", po::value<std::string>()->required(), "a folder for the typeset report (replaced)")(
+      "pandoc-html", po::value<std::string>()->required(), "the pandoc command for HTML, as make runs it")(
+      "pandoc-pdf", po::value<std::string>()->required(), "the pandoc command for PDF")(
       "commit", po::value<std::string>()->default_value("unknown"), "the project's commit")(
       "dirty", "the working tree had uncommitted changes")(
       "timestamp", po::value<std::string>(), "publication time, UTC, RFC 3339 (default: now)");
@@ -70,25 +120,41 @@ int publish_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
   po::notify(vm);
-  PublishRequest request{vm["site"].as<std::string>(), vm["build"].as<std::string>(), vm["html"].as<std::string>(),
-                         vm["pdf"].as<std::string>(), vm["changes"].as<std::string>(),
-                         vm["commit"].as<std::string>(), vm.count("dirty") > 0, ""};
-  if (vm.count("timestamp")) {
-    request.timestamp = vm["timestamp"].as<std::string>();
-    if (request.timestamp.size() != 20 || request.timestamp[10] != 'T' || request.timestamp.back() != 'Z')
-      throw InputError(fmt::format("command line: --timestamp '{}' is not of the form 2026-11-25T15:00:00Z", request.timestamp));
-  } else {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    ::gmtime_r(&now, &utc);
-    char text[21];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    request.timestamp = text;
+  std::string timestamp = vm.count("timestamp") ? vm["timestamp"].as<std::string>() : utc_now();
+  if (timestamp.size() != 20 || timestamp[10] != 'T' || timestamp.back() != 'Z')
+    throw InputError(fmt::format("command line: --timestamp '{}' is not of the form 2026-11-25T15:00:00Z", timestamp));
+  const fs::path site = vm["site"].as<std::string>(), build = vm["build"].as<std::string>();
+  const fs::path work = vm["work"].as<std::string>();
+  const Snapshot after = read_snapshot(build);  // a build without a rendered report stops here
+
+  claim_site_folder(site);  // refuses a folder superpos did not make, before anything is written
+  const SiteLock lock(site);
+  remove_site_temporaries(site);  // of publishes that were killed
+  if (const auto same = version_with_content(site, build_content_hash(build))) {
+    write_site_index(site);
+    fmt::print("superpos: the report is unchanged since version {}; nothing new published\n", *same);
+    return kExitOk;
   }
+  // Compared with the newest version under the lock: the version meta.json will name.
+  const nlohmann::json previous = newest_version(site);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  ensure_output_directory(work);
+  const fs::path changes = work / "changes.md";
+  std::string markdown;
+  if (previous.is_object())
+    markdown = what_changed(read_snapshot(site / previous.value("version", "")), after, (work / "figures").string()).first;
+  write_file_atomically(changes, markdown);
+  const fs::path report = build / "report" / "report.md";
+  typeset(vm["pandoc-html"].as<std::string>(), work / "report.html", {changes, report});
+  typeset(vm["pandoc-pdf"].as<std::string>(), work / "report.pdf", {changes, report});
+
+  const PublishRequest request{site, build, work / "report.html", work / "report.pdf",
+                               previous.is_object() ? changes : fs::path(), vm["commit"].as<std::string>(),
+                               vm.count("dirty") > 0, timestamp, previous};
   const PublishOutcome outcome = publish_version(request);
   if (outcome.created)
-    fmt::print("superpos: published version {} in {} ({}/index.html)\n", outcome.version, request.site.string(),
-               request.site.string());
+    fmt::print("superpos: published version {} in {} ({}/index.html)\n", outcome.version, site.string(), site.string());
   else
     fmt::print("superpos: the report is unchanged since version {}; nothing new published\n", outcome.version);
   return kExitOk;

@@ -54,19 +54,6 @@ void remove_stale_temporaries(const std::filesystem::path& path) {
   }
 }
 
-void remove_stale_temporaries_in(const std::filesystem::path& dir) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    const auto at = name.rfind(".tmp.");
-    if (!is_temporary_name(name) || at == std::string::npos) continue;
-    const std::string pid_text = name.substr(at + 5);
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-    const auto pid = static_cast<pid_t>(std::stol(pid_text));
-    if (pid != ::getpid() && !process_is_running(pid)) std::filesystem::remove_all(entry.path(), ec);
-  }
-}
-
 void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);

@@ -18,9 +18,6 @@ std::filesystem::path temporary_path_for(const std::filesystem::path& path);
 // Removes .NAME.tmp.PID files beside `path` whose process no longer exists.
 void remove_stale_temporaries(const std::filesystem::path& path);
 
-// Removes every .NAME.tmp.PID file or folder in `dir` whose process no longer exists.
-void remove_stale_temporaries_in(const std::filesystem::path& dir);
-
 // Renames `temporary` onto `path`; throws with both names on failure.
 void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& path);
 

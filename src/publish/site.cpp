@@ -123,19 +123,25 @@ std::string build_content_hash(const fs::path& build) {
   return sha256_hex(joined);
 }
 
+nlohmann::json newest_version(const fs::path& site) {
+  const auto versions = versions_newest_first(site);
+  return versions.empty() ? nlohmann::json() : versions.front();
+}
+
+std::optional<std::string> version_with_content(const fs::path& site, const std::string& content_hash) {
+  for (const auto& v : versions_newest_first(site))
+    if (v.value("content_hash", "") == content_hash) return v.value("version", "");
+  return std::nullopt;
+}
+
 PublishOutcome publish_version(const PublishRequest& r) {
   const Snapshot snapshot = read_snapshot(r.build);
   const std::string hash = build_content_hash(r.build);
   std::error_code ec;
-  fs::create_directories(r.site, ec);
-  if (ec) throw InputError(fmt::format("{}: the publish folder cannot be created ({})", r.site.string(), ec.message()));
-  remove_stale_temporaries_in(r.site);  // of publishes that were killed
-  const auto versions = versions_newest_first(r.site);
-  for (const auto& v : versions)
-    if (v.value("content_hash", "") == hash) {
-      write_site_index(r.site);
-      return {v.value("version", ""), false};
-    }
+  if (const auto same = version_with_content(r.site, hash)) {
+    write_site_index(r.site);
+    return {*same, false};
+  }
   // Any earlier folder of the same name (same content, same day) is a finished version: checked above.
   const std::string version = fmt::format("{}-{}", r.timestamp.substr(0, 10), hash.substr(0, 8));
   const fs::path final_dir = r.site / version;
@@ -169,8 +175,8 @@ PublishOutcome publish_version(const PublishRequest& r) {
                                    {"code", snapshot.manifest.at("code")},
                                    {"claims", {{"holds", verdicts.holds}, {"fails", verdicts.fails},
                                                {"not_evaluated", verdicts.not_evaluated}}}};
-    if (!versions.empty()) {
-      const auto& previous = versions.front();
+    if (r.previous.is_object()) {
+      const auto& previous = r.previous;
       meta["previous"] = previous.value("version", "");
       const int delta = verdicts.holds - previous.at("claims").value("holds", 0);
       meta["changes"] = delta == 0 ? std::string("as many as in the previous version")

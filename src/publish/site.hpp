@@ -6,6 +6,8 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace superpos {
@@ -19,6 +21,7 @@ struct PublishRequest {
   std::string commit;             // the project's commit
   bool dirty = false;             // the tree had uncommitted changes
   std::string timestamp;          // UTC, RFC 3339 (2026-11-25T15:00:00Z)
+  nlohmann::json previous;        // meta.json of the version `changes` compares with (null: none)
 };
 
 struct PublishOutcome {
@@ -26,7 +29,15 @@ struct PublishOutcome {
   bool created = false;  // false: the same content was already published as `version`
 };
 
+// Adds the version to `site`, which the caller has claimed (publish/site_folder.hpp) and locked, and
+// whose what-changed section it made against `request.previous`: meta.json names that version.
 PublishOutcome publish_version(const PublishRequest& request);
+
+// The meta.json of the newest published version (by timestamp, then name), or null.
+nlohmann::json newest_version(const std::filesystem::path& site);
+
+// The version already published with this content hash, if any.
+std::optional<std::string> version_with_content(const std::filesystem::path& site, const std::string& content_hash);
 
 // Rewrites index.html, feed.xml and latest from the version folders in `site`.
 void write_site_index(const std::filesystem::path& site);
