@@ -25,6 +25,7 @@ int plot_seeds_command(const std::vector<std::string>& args);
 int claims_command(const std::vector<std::string>& args);
 int render_command(const std::vector<std::string>& args);
 int paper_command(const std::vector<std::string>& args);
+int check_sweeps_command(const std::vector<std::string>& args);
 int draws_command(const std::vector<std::string>& args);
 int hash_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);

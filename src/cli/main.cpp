@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "  claims  SET_DIR...                                check the article's claims on folders of runs\n"
     "  render  --template FILE --runs DIR --out FILE      fill the report's Markdown from the results\n"
     "  paper   --intro FILE ... --runs DIR [--template FILE --out DIR]  the paper's chapters and claims\n"
+    "  check-sweeps DIR/instances.json...                the sweeps damaged since they were trained\n"
     "  draws   --config FILE                             32-bit draws a run takes (for stream_offset)\n"
     "  hash    trainer|plot|report                       SHA-256 of that stage's sources\n"
     "  bench   --config FILE... --out DIR                time training against PyTorch (make bench)\n"
@@ -47,12 +48,13 @@ int main(int argc, char** argv) {
     if (command == "claims") return cli::claims_command(args);
     if (command == "render") return cli::render_command(args);
     if (command == "paper") return cli::paper_command(args);
+    if (command == "check-sweeps") return cli::check_sweeps_command(args);
     if (command == "draws") return cli::draws_command(args);
     if (command == "hash") return cli::hash_command(args);
     if (command == "bench") return cli::bench_command(args);
     if (command == "diff") return cli::diff_command(args);
     if (command == "publish") return cli::publish_command(args);
-    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, plot-seeds, claims, render, paper, draws, hash, bench, diff or publish)\n", command);
+    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, plot-seeds, claims, render, paper, check-sweeps, draws, hash, bench, diff or publish)\n", command);
     return cli::kExitBadInput;
   } catch (const InputError& error) {
     fmt::print(stderr, "superpos: {}\n", error.what());

@@ -170,4 +170,19 @@ int paper_command(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// `superpos check-sweeps LISTING...`: prints each sweep listing (DIR/instances.json) whose folder is
+// not intact (an instance deleted, edited or damaged since it was trained), one per line, so that
+// make can treat exactly those sweeps as stale. Always exits 0: a damaged sweep is work to redo,
+// not an error.
+int check_sweeps_command(const std::vector<std::string>& args) {
+  for (const std::string& listing : args) {
+    if (listing == "--help" || listing == "-h") {
+      std::cout << "superpos check-sweeps DIR/instances.json...: prints those whose sweep is not intact\n";
+      return kExitOk;
+    }
+    if (!sweep_is_intact(std::filesystem::path(listing).parent_path())) std::cout << listing << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace superpos::cli

@@ -77,7 +77,7 @@ RunResults run_results(const RunConfig& config, const TrainResult& trained, cons
 void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResults>>& results,
                  const std::filesystem::path& out_dir, double seconds, unsigned threads) {
   const std::size_t n = results.size();
-  nlohmann::ordered_json listing = {{"format", "superpos-sweep-1"},
+  nlohmann::ordered_json listing = {{"format", "superpos-sweep-2"},
                                     {"config_hash", sha256_hex(canonical_text(sweep))},
                                     {"trainer_hash", std::string(source_hash_trainer())},
                                     {"instances", nlohmann::ordered_json::array()}};
@@ -96,6 +96,8 @@ void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResu
       const std::filesystem::path instance = folder / fmt::format("i{}", k);
       std::filesystem::create_directory(instance);
       write_run(*results[k], instance);
+      // The record's digest, checked before the sweep is read or reused (paper/sweep_results.hpp).
+      listing["instances"][k]["results_sha256"] = run_record_digest(instance);
     }
     write_file_atomically(folder / "instances.json", listing.dump(1) + "\n");
     write_file_atomically(folder / "timing.json", timing.dump(1) + "\n");

@@ -9,6 +9,7 @@
 
 #include "analysis/geometry.hpp"
 #include "io/atomic_file.hpp"
+#include "io/sha256.hpp"
 
 namespace superpos {
 namespace {
@@ -261,6 +262,18 @@ RunResults read_run(const std::filesystem::path& dir) {
   } catch (const InputError& error) {
     throw InputError(fmt::format("{}: malformed run record: {}", path.string(), error.what()));
   }
+}
+
+std::string run_record_digest(const std::filesystem::path& dir) {
+  const std::filesystem::path path = dir / "results.json";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(fmt::format("{}: missing (is {} a trained run?)", path.string(), dir.string()));
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (!in) throw InputError(fmt::format("{}: cannot be read", path.string()));
+  return sha256_hex(bytes.str());
 }
 
 }  // namespace superpos

@@ -38,6 +38,11 @@ bool is_run_file(const std::string& name);
 // Reads results.json from a run folder; throws InputError naming the file on any problem.
 RunResults read_run(const std::filesystem::path& dir);
 
+// SHA-256 of DIR/results.json as written: what a sweep's listing keeps of each instance, so that an
+// edited or damaged record is found before it is read. Throws an InputError when it is not a
+// readable regular file.
+std::string run_record_digest(const std::filesystem::path& dir);
+
 double final_loss(const RunResults& results);
 
 }  // namespace superpos

@@ -88,12 +88,6 @@ KeepsH keeps_h(const SweepInstance& instance, const Thresholds& t) {
                       feature_list(rows), superposition)};
 }
 
-std::vector<double> sparsities(const SweepResults& sweep) {
-  std::vector<double> out;
-  for (const SweepInstance& i : sweep.instances) out.push_back(i.sparsity);
-  return out;
-}
-
 std::string series(const std::vector<const SweepInstance*>& sorted, const std::vector<double>& values_in_order,
                    const char* format) {
   std::vector<std::string> parts;

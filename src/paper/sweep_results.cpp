@@ -39,7 +39,11 @@ SweepResults read_sweep(const std::string& config_path, const std::filesystem::p
       SweepInstance instance;
       instance.sparsity = expected.train.sparsity;
       instance.importance_decay = expected.train.importance_decay;
-      instance.run = read_run(dir / entries[k].at("folder").get<std::string>());
+      const std::string folder = entries[k].at("folder").get<std::string>();
+      if (run_record_digest(dir / folder) != entries[k].at("results_sha256").get<std::string>())
+        throw InputError(fmt::format("{}/{}/results.json: differs from the record instances.json keeps of it (edited "
+                                     "or damaged; run `make report`, which retrains the sweep)", dir.string(), folder));
+      instance.run = read_run(dir / folder);
       if (instance.run.config_hash != sha256_hex(canonical_text(expected)))
         throw InputError(fmt::format("{}: instance {} is not the config's instance {} (run `make report`)",
                                      dir.string(), entries[k].at("folder").get<std::string>(), k));
@@ -49,6 +53,23 @@ SweepResults read_sweep(const std::string& config_path, const std::filesystem::p
     throw InputError(fmt::format("{}: malformed sweep listing ({})", listing_path.string(), error.what()));
   }
   return sweep;
+}
+
+bool sweep_is_intact(const std::filesystem::path& dir) {
+  try {
+    std::ifstream in(dir / "instances.json");
+    const nlohmann::json listing = nlohmann::json::parse(in);
+    if (listing.at("format") != "superpos-sweep-2") return false;
+    for (const auto& entry : listing.at("instances")) {
+      const std::string folder = entry.at("folder").get<std::string>();
+      if (folder.find('/') != std::string::npos || folder == ".." ||
+          run_record_digest(dir / folder) != entry.at("results_sha256").get<std::string>())
+        return false;
+    }
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 std::vector<const SweepInstance*> instances_with_decay(const SweepResults& sweep, double decay) {

@@ -30,6 +30,11 @@ struct SweepResults {
 SweepResults read_sweep(const std::string& config_path, const std::filesystem::path& dir,
                         const std::map<std::string, std::string>& overrides = {});
 
+// Whether every instance folder that DIR/instances.json lists is there with the record it was
+// written with (false for a missing, edited or damaged one, or a listing of an older format): a
+// sweep that is not intact is stale, and make retrains it (`superpos check-sweeps`).
+bool sweep_is_intact(const std::filesystem::path& dir);
+
 // The instances of one importance decay (a grid's row), in sparsity order.
 std::vector<const SweepInstance*> instances_with_decay(const SweepResults& sweep, double decay);
 
