@@ -44,6 +44,27 @@ CONFIG_DIR := $(REPORT_DIR)/configs
 # a rule or a shell. (Pure make: the names are compared, not executed.)
 SAFE_NAME_CHARS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 _ . -
 strip_safe = $(if $(2),$(call strip_safe,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+# The same for the paths make uses as targets and pastes into its recipes (BUILD, OUT, REPORT_DIR):
+# each stops here, naming the variable, unless it is made of letters, digits and _ . - / + @ alone
+# and does not start with '-'. (A folder with other characters, a space among them, can be reached
+# through a symbolic link of such a name.) PUBLISH_DIR is never pasted anywhere: see publishing.
+# A value given on the command line or in the environment is checked as typed ($(value)), before make
+# would expand a '$' in it; our own defaults (OUT = $(BUILD)) as expanded.
+SAFE_PATH_CHARS := $(SAFE_NAME_CHARS) / + @
+as_given = $(if $(filter command line environment,$(origin $(1))),$(value $(1)),$($(1)))
+unsafe_path = $(or $(if $(strip $(1)),,empty),$(word 2,$(1)),$(filter -%,$(1)),$(call strip_safe,$(1),$(SAFE_PATH_CHARS)))
+$(foreach v,BUILD OUT REPORT_DIR,$(if $(call unsafe_path,$(call as_given,$(v))),$(error superpos: $(v)='$(if $(word 41,$(subst /, ,$(call as_given,$(v)))),$(wordlist 1,8,$(subst /, / ,$(call as_given,$(v))))...,$(call as_given,$(v)))' cannot be used: a path given to make may hold only letters, digits and _ . - / + @ and may not start with '-' (for another folder, make a symbolic link to it with such a name))))
+# The paths print in the report's captions and LaTeX sets them on one line: refused past 200
+# characters (checked by the shell once they are known to be plain text).
+$(foreach v,BUILD OUT REPORT_DIR,$(if $(shell test $$(printf %s '$($(v))' | wc -c) -le 200 || echo long),$(error superpos: $(v) is a path of $(shell printf %s '$($(v))' | wc -c) characters (at most 200: it is printed in the report's captions); use a shorter one or a symbolic link)))
+# Every timestamp in the report comes from SOURCE_DATE_EPOCH: a whole number of seconds.
+ifneq ($(or $(call strip_safe,$(SOURCE_DATE_EPOCH),0 1 2 3 4 5 6 7 8 9),$(if $(strip $(SOURCE_DATE_EPOCH)),,empty),$(word 2,$(SOURCE_DATE_EPOCH))),)
+$(error superpos: SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)' is not a whole number of seconds since 1970 (unset it, or expected e.g. SOURCE_DATE_EPOCH=1732924800))
+endif
+# pandoc, LaTeX and the tests write their scratch files under TMPDIR: it must be a writable folder.
+ifneq ($(shell if [ -n "$$TMPDIR" ] && ! { [ -d "$$TMPDIR" ] && [ -w "$$TMPDIR" ]; }; then echo bad; fi),)
+$(error superpos: TMPDIR='$(TMPDIR)' is not a writable folder (unset it, or point it at one))
+endif
 CONFIG_FILES := $(sort $(wildcard $(CONFIG_DIR)/*.ini))
 UNSAFE_CONFIGS := $(strip $(foreach f,$(CONFIG_FILES),$(if $(filter %.ini,$(f)),$(if $(call strip_safe,$(basename $(notdir $(f))),$(SAFE_NAME_CHARS)),$(f)),$(f))))
 ifneq ($(UNSAFE_CONFIGS),)
@@ -94,6 +115,11 @@ $(error superpos: PAPER_STEPS='$(PAPER_STEPS)' is not a whole number of steps (e
 endif
 endif
 PAPER_OVERRIDES := $(if $(PAPER_STEPS),--steps $(PAPER_STEPS))
+# A sweep folder is replaced whole by superpos train and instances.json is its last file, but an
+# instance deleted or edited afterwards leaves instances.json as new as ever: the sweeps whose
+# instances no longer match the records their listing keeps are stale like a changed config, and
+# retrained. (One process per make, and only once the binary exists: before, no sweep does either.)
+DAMAGED_SWEEPS := $(if $(wildcard $(BIN)),$(if $(wildcard $(PAPER_RUNS) $(PAPER_SEED_RUNS)),$(shell $(BIN) check-sweeps $(wildcard $(PAPER_RUNS) $(PAPER_SEED_RUNS)))))
 
 BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libboost-iostreams-dev \
   libboost-system-dev libboost-filesystem-dev libgnuplot-iostream-dev nlohmann-json3-dev libfmt-dev \
@@ -101,7 +127,7 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report report-files compile-stage help packages publish test test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
+.PHONY: report report-files compile-stage help packages publish test test-quick test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
 
 # One build of an output tree at a time: a second `make report` on the same OUT waits for the first
 # (flock on OUT/.build.lock) instead of racing it for the same files.
@@ -136,7 +162,8 @@ report-files: $(OUT)/report/report.html $(OUT)/report/report.pdf $(OUT)/report/p
 help:
 	@echo 'superpos: make TARGET [VARIABLE=value ...]'
 	@echo '  report            train, plot, render and typeset build/report/report.{html,pdf} (the default)'
-	@echo '  test              build and run the unit tests, the what-if suite and the publish test'
+	@echo '  test              build and run every test: unit, CLI, what-if, publish and layout (8 minutes)'
+	@echo '  test-quick        the unit, CLI and bad-input tests only, for everyday work (2 minutes)'
 	@echo '  publish           add the report to PUBLISH_DIR (default public/) as a new version'
 	@echo '  check             print the claims table for the article runs and every seed'
 	@echo '  bench             time training against PyTorch and the random-number floor'
@@ -176,7 +203,12 @@ endef
 REPORT_GOALS := report report-files compile-stage test test-interrupts publish packages
 # When the goal typesets, the build step installs both sets too, so whichever stamp runs first makes
 # the one apt-get call and the other finds nothing missing.
-ifneq ($(filter $(REPORT_GOALS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),report)),)
+# `make test` also reads PDFs as text (pdftotext, tests/hostile.sh): its stamp adds that package.
+TEST_PACKAGES := poppler-utils
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+PACKAGES_STAMP := $(STAMPS)/test-packages.ok
+FIRST_PACKAGES := $(BUILD_PACKAGES) $(REPORT_PACKAGES) $(TEST_PACKAGES)
+else ifneq ($(filter $(REPORT_GOALS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),report)),)
 PACKAGES_STAMP := $(STAMPS)/report-packages.ok
 FIRST_PACKAGES := $(BUILD_PACKAGES) $(REPORT_PACKAGES)
 else
@@ -193,6 +225,10 @@ $(STAMPS)/build-packages.ok: Makefile
 
 $(STAMPS)/report-packages.ok: Makefile
 	@$(call ensure_packages,$(BUILD_PACKAGES) $(REPORT_PACKAGES))
+	@touch $@
+
+$(STAMPS)/test-packages.ok: Makefile
+	@$(call ensure_packages,$(BUILD_PACKAGES) $(REPORT_PACKAGES) $(TEST_PACKAGES))
 	@touch $@
 
 # ---- the program ----------------------------------------------------------------------------------
@@ -257,6 +293,8 @@ $(HASHES)/paper-steps.list: FORCE
 .PRECIOUS: $(HASHES)/paper-steps.list
 $(foreach s,$(SEED_NUMBERS),$(eval $(call paper_seed_rule,$(s))))
 
+$(DAMAGED_SWEEPS): FORCE
+
 # ---- figures --------------------------------------------------------------------------------------
 $(addprefix $(OUT)/figures/%/,$(FIGURE_FILES)): $(OUT)/runs/%/results.json $(HASHES)/plot.hash
 	$(call step,plot $*)
@@ -310,25 +348,33 @@ PANDOC_PDF := $(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header tem
   -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true --default-image-extension=pdf \
   --lua-filter templates/latex_layout.lua
 
-$(OUT)/report/report.html: $(OUT)/report/report.md templates/report.html templates/report.css templates/verdicts.lua \
-    $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_GALLERY) | $(STAMPS)/report-packages.ok
-	@$(call remove_dead_temporaries,$(@D)/.report.html.tmp.)
-	$(call step,pandoc report.html)
-	$(Q)$(PANDOC_HTML) -o $(@D)/.report.html.tmp.$$$$ $< && \
-	  mv -f $(@D)/.report.html.tmp.$$$$ $@ || { rm -f $(@D)/.report.html.tmp.$$$$; exit 1; }
-
-# LaTeX's log is kept beside the PDF (report-latex.log; pandoc --verbose prints it) so that the
-# layout test can read its overfull lines; pandoc's own warnings still reach the console, and on a
-# failure so does the end of the log.
-$(OUT)/report/report.pdf: $(OUT)/report/report.md templates/report-header.tex templates/verdicts.lua \
-    templates/latex_layout.lua $(REPORT_DIR)/references.bib $(FIGURES) $(SEED_GALLERY) | $(STAMPS)/report-packages.ok
-	@$(call remove_dead_temporaries,$(@D)/.report.tmp.)
-	$(call step,pandoc report.pdf)
-	$(Q)tmp=$(@D)/.report.tmp.$$$$; \
-	  if $(PANDOC_PDF) --verbose -o $$tmp.pdf $< 2> $$tmp.log; then \
-	    grep -F '[WARNING]' $$tmp.log >&2; \
-	    mv -f $$tmp.log $(@D)/report-latex.log && mv -f $$tmp.pdf $@; \
-	  else status=$$?; tail -25 $$tmp.log >&2; rm -f $$tmp.pdf $$tmp.log; exit $$status; fi
+# A document's HTML and PDF are typeset side by side into temporaries and renamed together once both
+# succeeded: a failed typesetting step leaves the previous pair, never a new HTML beside an old PDF.
+# LaTeX's log is kept beside the PDF (NAME-latex.log; pandoc --verbose prints it) so that the layout
+# test can read its overfull lines; pandoc's own warnings still reach the console, and on a failure
+# so does the end of the log.  $(1): the document's name, $(2): its Markdown and other inputs.
+TYPESET_INPUTS := templates/report.html templates/report.css templates/report-header.tex templates/verdicts.lua \
+  templates/latex_layout.lua $(REPORT_DIR)/references.bib
+define typeset_pair
+$(OUT)/report/$(1).html $(OUT)/report/$(1).pdf &: $(2) $(TYPESET_INPUTS) | $(STAMPS)/report-packages.ok
+	@mkdir -p $$(@D) && $$(call remove_dead_temporaries,$$(@D)/.$(1).tmp.)
+	$$(call step,pandoc $(1).html)
+	$$(call step,pandoc $(1).pdf)
+	$$(Q)tmp=$$(@D)/.$(1).tmp.$$$$$$$$; \
+	  $$(PANDOC_HTML) -o $$$$tmp.html $$< 2> $$$$tmp.html.log & html=$$$$!; \
+	  $$(PANDOC_PDF) --verbose -o $$$$tmp.pdf $$< 2> $$$$tmp.log; pdf_status=$$$$?; \
+	  wait $$$$html; html_status=$$$$?; cat $$$$tmp.html.log >&2; \
+	  if [ $$$$html_status -eq 0 ] && [ $$$$pdf_status -eq 0 ]; then \
+	    grep -F '[WARNING]' $$$$tmp.log >&2; \
+	    mv -f $$$$tmp.log $$(@D)/$(1)-latex.log && mv -f $$$$tmp.html $$(@D)/$(1).html && mv -f $$$$tmp.pdf $$(@D)/$(1).pdf; \
+	    rm -f $$$$tmp.html.log; \
+	  else \
+	    [ $$$$pdf_status -eq 0 ] || tail -25 $$$$tmp.log >&2; \
+	    echo "superpos: typesetting $(1) failed; the previous $(1).html and $(1).pdf are left as they were" >&2; \
+	    rm -f $$$$tmp.html $$$$tmp.pdf $$$$tmp.log $$$$tmp.html.log; exit 1; \
+	  fi
+endef
+$(eval $(call typeset_pair,report,$(OUT)/report/report.md $(FIGURES) $(SEED_GALLERY)))
 
 # The paper's chapters: claims, figures and Markdown in $(PAPER_OUT), replaced whole in one step.
 $(PAPER_OUT)/paper.md: $(REPORT_DIR)/paper.md $(REPORT_DIR)/thresholds.ini $(PAPER_RUNS) $(PAPER_SEED_RUNS) \
@@ -339,54 +385,53 @@ $(PAPER_OUT)/paper.md: $(REPORT_DIR)/paper.md $(REPORT_DIR)/thresholds.ini $(PAP
 	  $(PAPER_OVERRIDES) --thresholds $(REPORT_DIR)/thresholds.ini --template $(REPORT_DIR)/paper.md --out $(PAPER_OUT)
 $(PAPER_OUT)/claims.json: $(PAPER_OUT)/paper.md
 
-$(OUT)/report/paper.html: $(PAPER_OUT)/paper.md templates/report.html templates/report.css templates/verdicts.lua \
-    $(REPORT_DIR)/references.bib | $(STAMPS)/report-packages.ok
-	@mkdir -p $(@D) && $(call remove_dead_temporaries,$(@D)/.paper.html.tmp.)
-	$(call step,pandoc paper.html)
-	$(Q)$(PANDOC_HTML) -o $(@D)/.paper.html.tmp.$$$$ $< && \
-	  mv -f $(@D)/.paper.html.tmp.$$$$ $@ || { rm -f $(@D)/.paper.html.tmp.$$$$; exit 1; }
-
-$(OUT)/report/paper.pdf: $(PAPER_OUT)/paper.md templates/report-header.tex templates/verdicts.lua \
-    templates/latex_layout.lua $(REPORT_DIR)/references.bib | $(STAMPS)/report-packages.ok
-	@mkdir -p $(@D) && $(call remove_dead_temporaries,$(@D)/.paper.tmp.)
-	$(call step,pandoc paper.pdf)
-	$(Q)tmp=$(@D)/.paper.tmp.$$$$; \
-	  if $(PANDOC_PDF) --verbose -o $$tmp.pdf $< 2> $$tmp.log; then \
-	    grep -F '[WARNING]' $$tmp.log >&2; \
-	    mv -f $$tmp.log $(@D)/paper-latex.log && mv -f $$tmp.pdf $@; \
-	  else status=$$?; tail -25 $$tmp.log >&2; rm -f $$tmp.pdf $$tmp.log; exit $$status; fi
+$(eval $(call typeset_pair,paper,$(PAPER_OUT)/paper.md))
 
 # ---- publishing ----------------------------------------------------------------------------------
 # `make publish` adds the report to PUBLISH_DIR as a new version (publish/site.hpp): built first (a
-# failed build publishes nothing), opened by what changed since the latest published version, and
-# skipped when its content is unchanged. One publish at a time per folder (flock).
+# failed build publishes nothing), opened by what changed since the newest published version, and
+# skipped when its content is unchanged. `superpos publish` does the rest under the folder's lock:
+# it refuses a folder it did not make, compares, typesets (pandoc from an argument vector) and
+# writes the version. PUBLISH_DIR reaches it only through the environment, as one argument that no
+# shell parses, so any folder name works; make's own text never holds it.
 PUBLISH_DIR ?= public
 PUBLISH := $(OUT)/publish
 
+publish: export SUPERPOS_PUBLISH_DIR := $(call as_given,PUBLISH_DIR)
 publish:
 	@$(MAKE) --no-print-directory report
-	@rm -rf $(PUBLISH) && mkdir -p $(PUBLISH) $(PUBLISH_DIR)
-	@if [ -e $(PUBLISH_DIR)/latest/meta.json ]; then \
-	  $(BIN) diff $(PUBLISH_DIR)/latest $(OUT) --markdown $(PUBLISH)/changes.md --figures $(PUBLISH)/figures || [ $$? -eq 1 ]; \
-	else : > $(PUBLISH)/changes.md; fi
-	@$(PANDOC_HTML) -o $(PUBLISH)/report.html $(PUBLISH)/changes.md $(OUT)/report/report.md
-	@$(PANDOC_PDF) -o $(PUBLISH)/report.pdf $(PUBLISH)/changes.md $(OUT)/report/report.md
-	@flock $(PUBLISH_DIR)/.publish.lock $(BIN) publish --site $(PUBLISH_DIR) --build $(OUT) \
-	  --html $(PUBLISH)/report.html --pdf $(PUBLISH)/report.pdf --changes $(PUBLISH)/changes.md \
-	  --commit "$$(git rev-parse --short=12 HEAD 2>/dev/null || echo none)" \
+	@$(BIN) publish --site="$$SUPERPOS_PUBLISH_DIR" --build=$(OUT) --work=$(PUBLISH) \
+	  --pandoc-html='$(PANDOC_HTML)' --pandoc-pdf='$(PANDOC_PDF)' \
+	  --commit="$$(git rev-parse --short=12 HEAD 2>/dev/null || echo none)" \
 	  $$(git status --porcelain 2>/dev/null | grep -q . && echo --dirty)
 
 # ---- checks ---------------------------------------------------------------------------------------
-test: $(BUILD)/CMakeCache.txt
+# Each runs ctest on all cores (the tests share no folder: each has its own temporaries, and the
+# shell suites copy one reference build), then prints its slowest tests and whether it kept its
+# budget (tests/ctest_budget.sh; over budget is a line, not a failure). The budgets are the README's.
+TEST_BUDGET := 480
+TEST_QUICK_BUDGET := 120
+TEST_SANITIZE_BUDGET := 420
+test: $(BUILD)/CMakeCache.txt | $(STAMPS)/test-packages.ok
+	@echo $$(date +%s) > $(BUILD)/.test-started
 	MAKEFLAGS= cmake --build $(BUILD) --parallel $(NPROC)
-	cd $(BUILD) && ctest --output-on-failure
+	bash tests/ctest_budget.sh "make test" $(TEST_BUDGET) $(BUILD)/.test-started $(BUILD) -j$(NPROC)
 
-# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer (any report fails them).
+# The everyday loop: the unit tests, the CLI and the bad-input cases; not the shell suites (label slow).
+test-quick: $(BUILD)/CMakeCache.txt
+	@echo $$(date +%s) > $(BUILD)/.test-started
+	MAKEFLAGS= cmake --build $(BUILD) --parallel $(NPROC)
+	bash tests/ctest_budget.sh "make test-quick" $(TEST_QUICK_BUDGET) $(BUILD)/.test-started $(BUILD) -j$(NPROC) -LE slow
+
+# The C++ tests (unit and CLI, and the training paths they reach) built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (any report fails them).
 test-sanitize: | $(STAMPS)/build-packages.ok
+	@mkdir -p $(BUILD)/sanitize && echo $$(date +%s) > $(BUILD)/sanitize/.test-started
 	cmake -S . -B $(BUILD)/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSUPERPOS_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	+cmake --build $(BUILD)/sanitize
-	cd $(BUILD)/sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  bash tests/ctest_budget.sh "make test-sanitize" $(TEST_SANITIZE_BUDGET) $(BUILD)/sanitize/.test-started \
+	  $(BUILD)/sanitize -j$(NPROC)
 
 # Interrupts make report 20 times (SIGINT and SIGKILL) and checks every artefact against an
 # uninterrupted build; also that -j1 and -j2 builds are byte-identical. About four minutes.
