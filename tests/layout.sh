@@ -1,27 +1,20 @@
 #!/usr/bin/env bash
-# The report's visual system, checked on a full build (ctest's `layout`, run by `make test`; about a
-# minute): the report of report/ with two robustness seeds, typeset to HTML and PDF.
+# The report's visual system, checked on the reference build (ctest's `layout`, run by `make test`;
+# tests/reference_build.sh made it: the report of report/ with two robustness seeds, typeset to HTML
+# and PDF; this test only reads it):
 #  - every SVG figure has one of the shared widths (src/plot/figures.hpp: 4.6, 5.6, 6.4 and 11.6 in
 #    at 100 px per inch) and all its text in one font at one size (DejaVu Sans, 12 px; sub- and
 #    superscripts at 0.8 of that);
 #  - LaTeX set no line wider than the text block by more than 1 pt, and no page overfull;
 #  - math in captions went through pandoc (no literal "W W^T" in the HTML).
-#   BUILD=DIR   the build tree whose binary to use (default build)
+#   BUILD=DIR   the build tree whose reference build to read (default build)
 set -euo pipefail
-# The paper's sweeps train for 200 steps here (make PAPER_STEPS): this checks the build, not the verdicts.
-export PAPER_STEPS=${PAPER_STEPS:-200}
-unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$(dirname "$0")/.."
-ROOT=$PWD
-BUILD=${BUILD:-build}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/superpos-layout.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-OUT=$WORK/out
+source tests/reference_lib.sh
+OUT=$REFERENCE/out
+[ -f "$OUT/report/report.pdf" ] || { echo "layout: no reference build in $REFERENCE (tests/reference_build.sh)" >&2; exit 2; }
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-make --no-print-directory -C "$ROOT" BUILD="$BUILD" OUT="$OUT" SEEDS=2 report >"$WORK/make.log" 2>&1 ||
-  { tail -20 "$WORK/make.log" >&2; echo "FAIL: make report" >&2; exit 1; }
 
 svgs=$(find "$OUT/figures" "$OUT/seed-gallery" "$OUT/paper/figures" -name '*.svg' | LC_ALL=C sort)
 [ "$(echo "$svgs" | wc -l)" -ge 37 ] || fail "expected at least 37 SVG figures, found $(echo "$svgs" | wc -l)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make publish and superpos diff, as a user publishing updated findings (ctest's `publish`, run by
-# `make test`), on a temporary copy of report/ with one robustness seed:
+# `make test`), on a copy of the reference build (tests/reference_build.sh; two robustness seeds):
 # first publish -> one version; again -> none; a changed parameter -> a second version whose
 # "what changed" names the key with both values; earlier versions byte-identical; a publish killed
 # mid-way leaves the site whole and the next one completes; `superpos diff` exits 0 and 1.
@@ -10,16 +10,16 @@ set -euo pipefail
 export PAPER_STEPS=${PAPER_STEPS:-200}
 unset MAKEFLAGS MFLAGS MAKELEVEL
 cd "$(dirname "$0")/.."
-ROOT=$PWD
-BUILD=${BUILD:-build}
+source tests/reference_lib.sh
 BIN=$BUILD/bin/superpos
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/superpos-publish.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-cp -r report "$WORK/report"
+copy_reference "$WORK"
 SITE=$WORK/site OUT=$WORK/out
+SEEDS=$REFERENCE_SEEDS
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-publish() { make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$WORK/report" OUT="$OUT" PUBLISH_DIR="$SITE" SEEDS=1 "$@" publish; }
+publish() { make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$WORK/report" OUT="$OUT" PUBLISH_DIR="$SITE" SEEDS=$SEEDS "$@" publish; }
 versions() { find "$SITE" -mindepth 1 -maxdepth 1 -type d ! -name '.*' | wc -l; }
 fingerprint() { (cd "$SITE/$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }
 
@@ -59,7 +59,7 @@ site_is_whole || fail "the site is not whole after two publishes"
 "$BIN" diff "$SITE/$first" "$SITE/$first" >/dev/null || fail "diff of a version with itself exited $?"
 # A lower bar for 'represented' flips relu_05.all_represented: a real change whose verdict differs.
 sed -i 's/^represented_fraction = .*/represented_fraction = 0.01/' "$WORK/report/thresholds.ini"
-make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$WORK/report" OUT="$OUT" SEEDS=1 "$OUT/report/report.md" >/dev/null 2>&1 ||
+make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$WORK/report" OUT="$OUT" SEEDS=$SEEDS "$OUT/report/report.md" >/dev/null 2>&1 ||
   fail "render after the threshold change failed"
 status=0; "$BIN" diff "$SITE/latest" "$OUT" > "$WORK/diff.md" || status=$?
 [ $status -eq 1 ] || fail "diff after a flipped claim exited $status, not 1"
@@ -71,7 +71,7 @@ started=$(date +%s%N); publish >/dev/null 2>&1 || fail "publish of the threshold
 full_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 for trial in 1 2 3 4; do
   sed -i "s/^steps = .*/steps = $((9000 + trial))/" "$WORK/report/configs/linear_0.ini"
-  setsid make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$WORK/report" OUT="$OUT" PUBLISH_DIR="$SITE" SEEDS=1 publish >/dev/null 2>&1 &
+  setsid make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$WORK/report" OUT="$OUT" PUBLISH_DIR="$SITE" SEEDS=$SEEDS publish >/dev/null 2>&1 &
   leader=$!
   sleep "$(awk -v ms="$(( full_ms * trial / 5 ))" 'BEGIN { printf "%.3f", ms / 1000 }')"
   kill -s KILL -- "-$leader" 2>/dev/null || true
@@ -82,6 +82,13 @@ publish >/dev/null 2>&1 || fail "the publish after the interrupted ones failed"
 site_is_whole || fail "the site is not whole after the last publish"
 no_temporaries || fail "temporaries of killed publishes were left: $(find "$SITE" -maxdepth 1 -name '.*.tmp.*')"
 fingerprint "$first" | cmp -s - "$WORK/first.sha" || fail "the first version's files changed"
+# Whatever the kills left, each version's what-changed compares with the version its meta.json names.
+for meta in "$SITE"/*/meta.json; do
+  previous=$(grep -o '"previous": "[^"]*"' "$meta" | cut -d'"' -f4 || true)
+  [ -n "$previous" ] || continue
+  grep -qF "Compared with version \`$previous\`" "$(dirname "$meta")/changes.md" ||
+    fail "$(dirname "$meta"): meta.json names $previous, changes.md $(grep -o 'Compared with version `[^`]*`' "$(dirname "$meta")/changes.md")"
+done
 
 if [ $failures -ne 0 ]; then echo "publish: $failures failure(s)" >&2; exit 1; fi
 echo "publish: all checks passed ($(versions) versions)"

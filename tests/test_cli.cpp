@@ -19,7 +19,10 @@ namespace {
 struct Outcome {
   int status;
   std::string output;  // stdout and stderr together
+  bool operator==(const Outcome&) const = default;
 };
+
+std::ostream& operator<<(std::ostream& os, const Outcome& o) { return os << "exit " << o.status << ": " << o.output; }
 
 Outcome run_cli(const std::string& args) {
   const std::string command = std::string(SUPERPOS_CLI) + " " + args + " 2>&1";
@@ -200,7 +203,16 @@ TEST_CASE("A shared-stream grid over importance trains each decay as its own swe
       CHECK(read.config.train.importance_decay == parsed.instance_decays[d]);
     }
   }
-  CHECK(file_bytes(one / "instances.json") == file_bytes(two / "instances.json"));
+  // Each results.json records its command, --out included, and the listing keeps each record's
+  // digest: those lines differ between the two folders, the rest must not.
+  const auto without_digests = [](const std::string& text) {
+    std::istringstream lines(text);
+    std::string out;
+    for (std::string line; std::getline(lines, line);)
+      if (line.find("\"results_sha256\"") == std::string::npos) out += line + "\n";
+    return out;
+  };
+  CHECK(without_digests(file_bytes(one / "instances.json")) == without_digests(file_bytes(two / "instances.json")));
   CHECK_THAT(file_bytes(one / "instances.json"), Catch::Contains("\"importance_decay\": 4.0"));
 }
 
@@ -250,4 +262,65 @@ TEST_CASE("superpos paper renders a chapter from its sweep, and refuses a stale 
   CHECK_THAT(stale.output, Catch::Contains("intro_tiny: was trained from another version of") &&
                                Catch::Contains("stale sweep"));
   CHECK(file_bytes(work / "out" / "paper.md") == markdown);
+}
+
+TEST_CASE("superpos render refuses a run trained from another version of its config, and writes nothing",
+          "[cli][stale]") {
+  // The what-if suite checks this through make; here it runs in the C++ suite, so that the sanitizer
+  // build exercises the renderer's checks too.
+  namespace fs = std::filesystem;
+  const fs::path dir = fresh_dir("stale");
+  fs::create_directories(dir / "runs");
+  const fs::path config = dir / "x.ini";
+  std::ofstream(config) << "name = x\nactivation = relu\nsparsity = 0.9\nsteps = 50\nbatch = 32\n";
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + (dir / "runs" / "x").string()).status == 0);
+  std::ofstream(config) << "name = x\nactivation = relu\nsparsity = 0.7\nsteps = 50\nbatch = 32\n";
+  std::ofstream(dir / "template.md") << "sparsity {{config x sparsity}}\n";
+  const fs::path out = dir / "report.md";
+  const Outcome o = run_cli("render --template " + (dir / "template.md").string() + " --config " + config.string() +
+                            " --runs " + (dir / "runs").string() + " --figures " + (dir / "figures").string() +
+                            " --thresholds " SUPERPOS_SOURCE_DIR "/report/thresholds.ini --article "
+                            SUPERPOS_SOURCE_DIR "/report/article_printed.json --out " + out.string());
+  CHECK(o.status == 2);
+  CHECK(o.output == "superpos: " + (dir / "runs" / "x").string() + ": was trained from another version of " +
+                        config.string() + " (stale run; run `make report`)\n");
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("A sweep with an instance deleted or its record edited is named by check-sweeps and refused by paper",
+          "[cli][paper]") {
+  namespace fs = std::filesystem;
+  const fs::path work = fresh_dir("damaged_sweep");
+  const fs::path config = work / "intro_tiny.ini";
+  fs::create_directories(work / "runs");
+  std::ofstream(config) << "name = intro_tiny\nactivation = relu\nfeatures = 5\nhidden = 2\nsteps = 20\nbatch = 32\n"
+                           "instances = 0, 0.5, 0.9\n";
+  const fs::path sweep = work / "runs" / "intro_tiny";
+  REQUIRE(run_cli("train --config " + config.string() + " --out " + sweep.string()).status == 0);
+  const std::string listing = (sweep / "instances.json").string();
+  const std::string paper = "paper --intro " + config.string() + " --runs " + (work / "runs").string() +
+                            " --thresholds " SUPERPOS_SOURCE_DIR "/report/thresholds.ini";
+  CHECK(run_cli("check-sweeps " + listing) == Outcome{0, ""});
+  REQUIRE(run_cli(paper).status == 0);
+
+  SECTION("an edited record: every row of W set by hand") {
+    std::string record = file_bytes(sweep / "i2" / "results.json");
+    const auto weights = record.find("\"weights\"");
+    REQUIRE(weights != std::string::npos);
+    record.insert(record.find('[', weights) + 1, "[5.0, 0.0],");
+    std::ofstream(sweep / "i2" / "results.json", std::ios::binary) << record;
+    CHECK(run_cli("check-sweeps " + listing) == Outcome{0, listing + "\n"});
+    const Outcome refused = run_cli(paper);
+    CHECK(refused.status == 2);
+    CHECK(refused.output == "superpos: " + (sweep / "i2").string() +
+                                "/results.json: differs from the record instances.json keeps of it (edited or damaged; "
+                                "run `make report`, which retrains the sweep)\n");
+  }
+  SECTION("a deleted instance folder") {
+    fs::remove_all(sweep / "i1");
+    CHECK(run_cli("check-sweeps " + listing) == Outcome{0, listing + "\n"});
+    const Outcome refused = run_cli(paper);
+    CHECK(refused.status == 2);
+    CHECK_THAT(refused.output, Catch::Contains("i1/results.json: missing"));
+  }
 }
