@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
+#include "io/read_file.hpp"
 #include "paper/paper_claims.hpp"
 #include "paper/paper_figures.hpp"
 #include "paper/paper_report.hpp"
@@ -34,14 +35,6 @@ PaperSweeps as_sweeps(const std::map<std::string, SweepResults>& by_role) {
   s.phase = find("phase");
   s.geometry = find("geometry");
   return s;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot be read", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 bool is_paper_file(const std::string& name) {
@@ -148,7 +141,7 @@ int paper_command(const std::vector<std::string>& args) {
                               {"fraction_tolerance", thresholds.fraction_tolerance},
                               {"trend_agreement", thresholds.trend_agreement}};
   // Fill first: a template error stops before any figure is drawn or anything replaced.
-  const std::string filled = fill_paper(read_text(template_path), template_path, context);
+  const std::string filled = fill_paper(read_file(template_path), template_path, context);
   ensure_output_directory(out.parent_path().empty() ? fs::path(".") : out.parent_path());
   check_directory_replaceable(out, is_paper_file);
   replace_directory_atomically(out, is_paper_file, [&](const fs::path& folder) {

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
 #include "io/build_info.hpp"
+#include "io/read_file.hpp"
 #include "io/sha256.hpp"
 #include "report/fill_template.hpp"
 #include "report/report_values.hpp"
@@ -21,16 +22,6 @@ namespace fs = std::filesystem;
 
 namespace superpos::cli {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw InputError(fmt::format("{}: no such file", path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot be read", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // One run the report needs: where its config is, how the Makefile overrode it, where it was written.
 struct ExpectedRun {
@@ -64,7 +55,7 @@ RunResults read_current_run(const ExpectedRun& expected) {
   if (expected.figures_dir.empty()) return run;  // a seed run: drawn in the gallery, checked there
   const fs::path manifest = expected.figures_dir / "figures.json";
   try {
-    const nlohmann::json figures = nlohmann::json::parse(read_text(manifest.string()));
+    const nlohmann::json figures = nlohmann::json::parse(read_file(manifest.string()));
     if (figures.at("config_hash") != run.config_hash)
       throw InputError(fmt::format("{}: figures of another version of the run (run `make report`)", manifest.string()));
   } catch (const nlohmann::json::exception& error) {
@@ -79,7 +70,7 @@ void check_gallery_current(const ReportContext& context, const std::string& thre
   const std::string stale = fmt::format("{}: the seed gallery is of other runs or thresholds (run `make report`)",
                                         manifest_path.string());
   try {
-    const nlohmann::json manifest = nlohmann::json::parse(read_text(manifest_path.string()));
+    const nlohmann::json manifest = nlohmann::json::parse(read_file(manifest_path.string()));
     if (manifest.at("seed_count") != context.seed_sets.size() ||
         manifest.at("thresholds_sha256") != thresholds_digest(thresholds_path))
       throw InputError(stale);
@@ -152,7 +143,7 @@ int render_command(const std::vector<std::string>& args) {
     context.seed_sets.push_back(std::move(set));
   }
   try {
-    context.article_printed = nlohmann::json::parse(read_text(vm["article"].as<std::string>()));
+    context.article_printed = nlohmann::json::parse(read_file(vm["article"].as<std::string>()));
   } catch (const nlohmann::json::exception& error) {
     throw InputError(fmt::format("{}: malformed JSON ({})", vm["article"].as<std::string>(), error.what()));
   }
@@ -160,11 +151,11 @@ int render_command(const std::vector<std::string>& args) {
   context.seed_gallery_dir = vm["seed-gallery"].as<std::string>();
   if (seed_count > 0) check_gallery_current(context, vm["thresholds"].as<std::string>());
   context.report_hash = std::string(source_hash_report());
-  if (vm.count("bench")) context.benchmark_markdown = read_text(vm["bench"].as<std::string>());
+  if (vm.count("bench")) context.benchmark_markdown = read_file(vm["bench"].as<std::string>());
   if (vm.count("paper-claims")) {
     const std::string path = vm["paper-claims"].as<std::string>();
     try {
-      context.paper_claims = nlohmann::ordered_json::parse(read_text(path));
+      context.paper_claims = nlohmann::ordered_json::parse(read_file(path));
       if (!context.paper_claims.is_array()) throw InputError(fmt::format("{}: not a list of claims", path));
     } catch (const nlohmann::json::exception& error) {
       throw InputError(fmt::format("{}: malformed JSON ({})", path, error.what()));
@@ -172,7 +163,7 @@ int render_command(const std::vector<std::string>& args) {
   }
 
   const std::string template_path = vm["template"].as<std::string>();
-  const std::string text = read_text(template_path);
+  const std::string text = read_file(template_path);
   const TemplateResolver resolver{
       [&](const std::vector<std::string>& words) { return resolve_placeholder(context, words); },
       [&](const std::vector<std::string>& words) { return resolve_condition(context, words); },

@@ -1,10 +1,8 @@
 // `superpos train`: one configuration in, one run folder out.
-#include <atomic>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <exception>
 #include <optional>
-#include <thread>
 #include <cstdio>
 #include <fmt/format.h>
 #include <iostream>
@@ -115,23 +113,11 @@ int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, c
   ThreadBudget budget(requested_threads);
   const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), n));
   std::vector<std::optional<RunResults>> results(n);
-  std::vector<std::exception_ptr> errors(n);
-  std::atomic<std::size_t> next{0};
   const auto started = std::chrono::steady_clock::now();
-  auto work = [&] {
-    for (std::size_t k = next++; k < n; k = next++) {
-      try {
-        const RunConfig instance = instance_config(sweep, k);
-        results[k] = run_results(instance, train(instance.train, {}), join_command(args));
-      } catch (...) {
-        errors[k] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& thread : pool) thread.join();
+  const auto errors = run_on_threads(n, threads, [&](std::size_t k) {
+    const RunConfig instance = instance_config(sweep, k);
+    results[k] = run_results(instance, train(instance.train, {}), join_command(args));
+  });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (std::size_t k = 0; k < n; ++k) {
     if (!errors[k]) continue;
@@ -162,31 +148,19 @@ int train_shared_sweep(const ParsedRun& parsed, const std::vector<std::string>& 
   ThreadBudget budget(requested_threads);
   const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), decays));
   std::vector<std::optional<RunResults>> results(n);
-  std::vector<std::exception_ptr> errors(decays);
-  std::atomic<std::size_t> next{0};
   const auto started = std::chrono::steady_clock::now();
-  auto work = [&] {
-    for (std::size_t d = next++; d < decays; d = next++) {
-      try {
-        NotebookSettings settings = notebook_settings(sweep);
-        settings.train = instance_config(sweep, d * per_decay).train;
-        const NotebookResult trained = train_notebook(settings);
-        for (std::size_t k = 0; k < per_decay; ++k) {
-          TrainResult one;
-          one.model = trained.instances[k];
-          one.loss_log = trained.losses[k];
-          one.draws_used = trained.draws_used;  // the whole stream: no instance has one of its own
-          results[d * per_decay + k] = run_results(instance_config(sweep, d * per_decay + k), one, join_command(args));
-        }
-      } catch (...) {
-        errors[d] = std::current_exception();
-      }
+  const auto errors = run_on_threads(decays, threads, [&](std::size_t d) {
+    NotebookSettings settings = notebook_settings(sweep);
+    settings.train = instance_config(sweep, d * per_decay).train;
+    const NotebookResult trained = train_notebook(settings);
+    for (std::size_t k = 0; k < per_decay; ++k) {
+      TrainResult one;
+      one.model = trained.instances[k];
+      one.loss_log = trained.losses[k];
+      one.draws_used = trained.draws_used;  // the whole stream: no instance has one of its own
+      results[d * per_decay + k] = run_results(instance_config(sweep, d * per_decay + k), one, join_command(args));
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& thread : pool) thread.join();
+  });
   for (std::size_t d = 0; d < decays; ++d) {
     if (!errors[d]) continue;
     try {

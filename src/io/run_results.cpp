@@ -9,6 +9,7 @@
 
 #include "analysis/geometry.hpp"
 #include "io/atomic_file.hpp"
+#include "io/read_file.hpp"
 #include "io/sha256.hpp"
 
 namespace superpos {
@@ -267,13 +268,9 @@ RunResults read_run(const std::filesystem::path& dir) {
 std::string run_record_digest(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / "results.json";
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
+  if (!std::filesystem::exists(path, ec))
     throw InputError(fmt::format("{}: missing (is {} a trained run?)", path.string(), dir.string()));
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in) throw InputError(fmt::format("{}: cannot be read", path.string()));
-  return sha256_hex(bytes.str());
+  return sha256_hex(read_file(path));
 }
 
 }  // namespace superpos

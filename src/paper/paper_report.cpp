@@ -8,6 +8,7 @@
 #include "io/sha256.hpp"
 #include "report/fill_template.hpp"
 #include "report/markdown_text.hpp"
+#include "report/report_values.hpp"
 
 namespace superpos {
 namespace {
@@ -19,11 +20,6 @@ std::string cell(const std::string& text) {
     out += ch;
   }
   return out;
-}
-
-std::string badge(const ClaimResult& claim) {
-  return fmt::format("[{}]{{.verdict-{}}}", to_string(claim.verdict),
-                     claim.verdict == Verdict::holds ? "holds" : claim.verdict == Verdict::fails ? "fails" : "none");
 }
 
 const ClaimResult& claim_with_id(const PaperContext& c, const std::string& id) {

@@ -14,6 +14,7 @@
 
 #include "io/atomic_file.hpp"
 #include "io/config.hpp"
+#include "io/read_file.hpp"
 #include "io/sha256.hpp"
 #include "publish/snapshot.hpp"
 
@@ -23,14 +24,6 @@ namespace fs = std::filesystem;
 
 namespace superpos {
 namespace {
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot be read", path.string()));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 void copy_into(const fs::path& from, const fs::path& to) {
   std::error_code ec;
@@ -88,7 +81,7 @@ std::vector<nlohmann::json> versions_newest_first(const fs::path& site) {
     const fs::path meta = entry.path() / "meta.json";
     if (!fs::exists(meta)) continue;
     try {
-      versions.push_back(nlohmann::json::parse(read_bytes(meta)));
+      versions.push_back(nlohmann::json::parse(read_file(meta)));
     } catch (const nlohmann::json::exception& error) {
       throw InputError(fmt::format("{}: malformed JSON ({})", meta.string(), error.what()));
     }
@@ -115,11 +108,11 @@ std::string build_content_hash(const fs::path& build) {
   const Snapshot snapshot = read_snapshot(build);
   std::string joined;
   for (const char* file : {"report.md", "claims.json", "manifest.json"})
-    joined += fmt::format("{}:{}\n", file, sha256_hex(read_bytes(build / "report" / file)));
+    joined += fmt::format("{}:{}\n", file, sha256_hex(read_file(build / "report" / file)));
   for (const auto& [name, run] : snapshot.runs)
     for (const auto& entry : fs::directory_iterator(build / "runs" / name))
       if (is_run_file(entry.path().filename().string()) && entry.path().filename() != "timing.json")
-        joined += fmt::format("runs/{}/{}:{}\n", name, entry.path().filename().string(), sha256_hex(read_bytes(entry.path())));
+        joined += fmt::format("runs/{}/{}:{}\n", name, entry.path().filename().string(), sha256_hex(read_file(entry.path())));
   return sha256_hex(joined);
 }
 

@@ -14,7 +14,6 @@ std::string typographic(const std::string& text);
 
 const RunResults& run_named(const ReportContext& c, const std::string& name);
 const ClaimResult& claim_with_id(const std::vector<ClaimResult>& claims, const std::string& id);
-std::string badge(const ClaimResult& claim);
 std::string provenance(const RunResults& run);
 // "ReLU model at sparsity 0.9", with the shape when it is not the article's 5 x 2: from the
 // run's parameters, so it cannot go stale when a config changes.

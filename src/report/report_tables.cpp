@@ -68,11 +68,6 @@ const ClaimResult& claim_with_id(const std::vector<ClaimResult>& claims, const s
   throw std::runtime_error(fmt::format("no claim '{}' is declared by the report's configurations", id));
 }
 
-std::string badge(const ClaimResult& claim) {
-  return fmt::format("[{}]{{.verdict-{}}}", to_string(claim.verdict),
-                     claim.verdict == Verdict::holds ? "holds" : claim.verdict == Verdict::fails ? "fails" : "none");
-}
-
 std::string provenance(const RunResults& run) {
   return fmt::format("run `{}` · config `{}` · trainer `{}` · {}", run.config.name, short_hash(run.config_hash),
                      short_hash(run.trainer_hash), code_span(run.command));
@@ -275,3 +270,12 @@ std::string seed_gallery(const ReportContext& c) {
 }
 
 }  // namespace superpos::report_parts
+
+namespace superpos {
+
+std::string badge(const ClaimResult& claim) {
+  return fmt::format("[{}]{{.verdict-{}}}", to_string(claim.verdict),
+                     claim.verdict == Verdict::holds ? "holds" : claim.verdict == Verdict::fails ? "fails" : "none");
+}
+
+}  // namespace superpos

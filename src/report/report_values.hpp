@@ -55,4 +55,8 @@ double max_difference_from_article(const ReportContext& context, const std::stri
 // ("sparsity 0.7 (article: 0.9)"); empty when the comparison is like for like.
 std::vector<std::string> article_differences(const ReportContext& context, const std::string& run);
 
+// A claim's verdict as the report and the paper's chapters print it: a span the Lua filter
+// (templates/verdicts.lua) colours, e.g. [holds]{.verdict-holds}.
+std::string badge(const ClaimResult& claim);
+
 }  // namespace superpos

@@ -1,6 +1,7 @@
 #include "train/thread_budget.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -75,6 +76,26 @@ ThreadBudget::~ThreadBudget() {
     }
   }
   if (own_fds_ && read_fd_ >= 0) ::close(read_fd_);
+}
+
+std::vector<std::exception_ptr> run_on_threads(std::size_t count, unsigned threads,
+                                               const std::function<void(std::size_t)>& task) {
+  std::vector<std::exception_ptr> errors(count);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t k = next++; k < count; k = next++) {
+      try {
+        task(k);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& thread : pool) thread.join();
+  return errors;
 }
 
 }  // namespace superpos

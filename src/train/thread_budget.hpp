@@ -4,7 +4,11 @@
 // together never run more than N things at once.
 #pragma once
 
+#include <cstddef>
+#include <exception>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace superpos {
 
@@ -28,5 +32,11 @@ class ThreadBudget {
   bool own_fds_ = false;  // opened a jobserver fifo (make 4.4) rather than inherited pipe ends
   std::string tokens_;    // the bytes read from the jobserver, written back as they were
 };
+
+// Runs task(0) ... task(count - 1) on `threads` threads (this one among them), each index once,
+// and returns what each task threw (null where it finished): the caller decides which errors to
+// report, in index order, whatever order the threads ran them in.
+std::vector<std::exception_ptr> run_on_threads(std::size_t count, unsigned threads,
+                                               const std::function<void(std::size_t)>& task);
 
 }  // namespace superpos
