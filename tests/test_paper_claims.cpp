@@ -147,7 +147,7 @@ SweepResults phase_grid(const std::vector<double>& sparsities, const std::vector
   return sweep;
 }
 
-Weights column(float a, float b) { return rows(2, 1, {a, b}); }
+Weights two_rows(float a, float b) { return rows(2, 1, {a, b}); }
 
 }  // namespace
 
@@ -156,8 +156,8 @@ TEST_CASE("Phase change: three phases, superposition only when sparse, boundary 
   // The paper's diagram: below r = 1 feature 2 is dropped, above it takes the dimension, and at
   // the sparsest column both share it.
   const SweepResults paper_like = phase_grid(s, r, [&](std::size_t si, std::size_t ri) {
-    if (si == 2) return column(1, -1);
-    return r[ri] < 1 ? column(1, 0) : column(0, 1);
+    if (si == 2) return two_rows(1, -1);
+    return r[ri] < 1 ? two_rows(1, 0) : two_rows(0, 1);
   });
   CHECK(check_phase_all_three(paper_like, t).verdict == Verdict::holds);
   CHECK(check_phase_superposition_needs_sparsity(paper_like, t).verdict == Verdict::holds);
@@ -168,25 +168,25 @@ TEST_CASE("Phase change: three phases, superposition only when sparse, boundary 
   // Superposition already at S = 0 fails the second; a boundary at r = 5.7 (between 4 and 8,
   // 2.5 grid steps of x2 from 1) fails the third; no "takes the dimension" cell fails the first.
   const SweepResults dense_superposition = phase_grid(s, r, [&](std::size_t, std::size_t ri) {
-    return ri == 0 ? column(1, 0) : ri == 5 ? column(0, 1) : column(1, -1);
+    return ri == 0 ? two_rows(1, 0) : ri == 5 ? two_rows(0, 1) : two_rows(1, -1);
   });
   CHECK(check_phase_superposition_needs_sparsity(dense_superposition, t).verdict == Verdict::fails);
   const SweepResults shifted = phase_grid(s, r, [&](std::size_t si, std::size_t ri) {
-    if (si == 2) return column(1, -1);
-    return r[ri] < 5 ? column(1, 0) : column(0, 1);
+    if (si == 2) return two_rows(1, -1);
+    return r[ri] < 5 ? two_rows(1, 0) : two_rows(0, 1);
   });
   CHECK(check_phase_boundary_near_one(shifted, t).verdict == Verdict::fails);
   CHECK(check_phase_all_three(phase_grid(s, r, [](std::size_t si, std::size_t) {
-          return si == 2 ? column(1, -1) : column(1, 0);
+          return si == 2 ? two_rows(1, -1) : two_rows(1, 0);
         }), t).verdict == Verdict::fails);
   // Phases that interleave along r at S = 0 have no single boundary.
   const SweepResults interleaved = phase_grid(s, r, [&](std::size_t si, std::size_t ri) {
-    if (si == 2) return column(1, -1);
-    return ri % 2 == 0 ? column(1, 0) : column(0, 1);
+    if (si == 2) return two_rows(1, -1);
+    return ri % 2 == 0 ? two_rows(1, 0) : two_rows(0, 1);
   });
   CHECK(check_phase_boundary_near_one(interleaved, t).verdict == Verdict::fails);
   // A cell in none of the phases (both rows long, same sign) is counted, not forced into one.
-  const auto cells = phase_cells(phase_grid({0.0}, {1.0}, [](std::size_t, std::size_t) { return column(1, 1); }), 0.5);
+  const auto cells = phase_cells(phase_grid({0.0}, {1.0}, [](std::size_t, std::size_t) { return two_rows(1, 1); }), 0.5);
   REQUIRE(cells.size() == 1);
   CHECK_FALSE(cells[0].phase.has_value());
 }
