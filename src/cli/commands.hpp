@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "io/config.hpp"
+
 namespace superpos::cli {
 
 // Exit statuses shared by every subcommand.
@@ -20,6 +22,15 @@ boost::program_options::variables_map parse_options(const std::vector<std::strin
                                                    const boost::program_options::options_description& options);
 
 int train_command(const std::vector<std::string>& args);
+
+// What `superpos train ARGS` would train and where (for superpos submit's resource requests).
+struct TrainJob {
+  RunConfig config;
+  std::string out_dir;
+};
+TrainJob train_job_of(const std::vector<std::string>& train_args);
+int submit_command(const std::vector<std::string>& args);
+int job_run_command(const std::vector<std::string>& args);
 int plot_command(const std::vector<std::string>& args);
 int plot_seeds_command(const std::vector<std::string>& args);
 int claims_command(const std::vector<std::string>& args);

@@ -26,6 +26,7 @@ constexpr const char* kUsage =
     "  draws   --config FILE                             32-bit draws a run takes (for stream_offset)\n"
     "  hash    trainer|plot|report                       SHA-256 of that stage's sources\n"
     "  bench   --config FILE... --out DIR                time training against PyTorch (make bench)\n"
+    "  submit  --name NAME -- train ARGS...              train on a Slurm cluster (make CLUSTER=slurm)\n"
     "  diff    OLD NEW                                   what changed between two report versions\n"
     "  publish --site DIR --build OUT ...                add the report to a site as a new version\n"
     "\n"
@@ -49,12 +50,14 @@ int main(int argc, char** argv) {
     if (command == "render") return cli::render_command(args);
     if (command == "paper") return cli::paper_command(args);
     if (command == "check-sweeps") return cli::check_sweeps_command(args);
+    if (command == "submit") return cli::submit_command(args);
+    if (command == "job-run") return cli::job_run_command(args);
     if (command == "draws") return cli::draws_command(args);
     if (command == "hash") return cli::hash_command(args);
     if (command == "bench") return cli::bench_command(args);
     if (command == "diff") return cli::diff_command(args);
     if (command == "publish") return cli::publish_command(args);
-    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, plot-seeds, claims, render, paper, check-sweeps, draws, hash, bench, diff or publish)\n", command);
+    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, plot-seeds, claims, render, paper, check-sweeps, submit, job-run, draws, hash, bench, diff or publish)\n", command);
     return cli::kExitBadInput;
   } catch (const InputError& error) {
     fmt::print(stderr, "superpos: {}\n", error.what());

@@ -179,9 +179,8 @@ int train_shared_sweep(const ParsedRun& parsed, const std::vector<std::string>& 
   return kExitOk;
 }
 
-}  // namespace
 
-int train_command(const std::vector<std::string>& args) {
+po::options_description train_options() {
   po::options_description own("superpos train --config FILE --out DIR [--key value ...]");
   own.add_options()("help,h", "show this help")("config", po::value<std::string>(), "configuration file (INI)")(
       "out", po::value<std::string>(), "run folder to write (created if missing)")(
@@ -189,6 +188,21 @@ int train_command(const std::vector<std::string>& args) {
       "threads", po::value<unsigned>()->default_value(0),
       "threads (0: every core; under make -j, only the job slots free): a sweep trains its instances on them, "
       "a single model draws its batches on a second one");
+  return own;
+}
+
+}  // namespace
+
+TrainJob train_job_of(const std::vector<std::string>& args) {
+  po::options_description own = train_options();
+  bool wants_help = false;
+  const ParsedRun parsed = parse(args, own, wants_help);
+  if (wants_help || !parsed.options.count("out")) throw InputError("command line: superpos submit -- train needs --config and --out");
+  return {parsed.config, parsed.options["out"].as<std::string>()};
+}
+
+int train_command(const std::vector<std::string>& args) {
+  po::options_description own = train_options();
   bool wants_help = false;
   const ParsedRun parsed = parse(args, own, wants_help);
   if (wants_help) return kExitOk;

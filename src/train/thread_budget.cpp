@@ -31,8 +31,10 @@ std::string environment_makeflags() {
 }
 
 ThreadBudget::ThreadBudget(unsigned requested, const std::string& makeflags) {
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const unsigned wanted = requested == 0 ? cores : requested;
+  // In a Slurm job the cores are the job's, not the machine's (superpos submit asks for them).
+  const unsigned slurm = slurm_cpus_per_task();
+  const unsigned cores = slurm > 0 ? slurm : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned wanted = requested == 0 ? cores : slurm > 0 ? std::min(requested, slurm) : requested;
   const std::string auth = jobserver_auth(makeflags);
   if (auth.empty()) {  // not under a parallel make: ours to use
     threads_ = wanted;
@@ -76,6 +78,14 @@ ThreadBudget::~ThreadBudget() {
     }
   }
   if (own_fds_ && read_fd_ >= 0) ::close(read_fd_);
+}
+
+unsigned slurm_cpus_per_task() {
+  const char* text = std::getenv("SLURM_CPUS_PER_TASK");
+  if (text == nullptr || *text == '\0') return 0;
+  char* end = nullptr;
+  const unsigned long value = std::strtoul(text, &end, 10);
+  return *end == '\0' && value > 0 && value <= 4096 ? static_cast<unsigned>(value) : 0;
 }
 
 std::vector<std::exception_ptr> run_on_threads(std::size_t count, unsigned threads,

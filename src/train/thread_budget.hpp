@@ -12,6 +12,9 @@
 
 namespace superpos {
 
+// $SLURM_CPUS_PER_TASK inside a Slurm job that asked for cores, else 0.
+unsigned slurm_cpus_per_task();
+
 // $MAKEFLAGS, or "" outside make.
 std::string environment_makeflags();
 

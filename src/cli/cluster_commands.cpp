@@ -1,0 +1,251 @@
+// Training on a Slurm cluster (make report CLUSTER=slurm): make runs each training job through
+// `superpos submit`, which asks Slurm for what the job needs and runs it with srun, then trusts
+// nothing but the run's own outputs and Slurm's record of the job.
+//   superpos submit --name NAME [--cpus N] [--srun-flags FLAGS] -- train ARGS...
+//   superpos submit --check-shared DIR [--srun-flags FLAGS]
+//   superpos job-run --record FILE --binary-sha256 HASH -- train ARGS...   (what srun starts)
+// srun and scontrol are started from argument vectors; no shell is involved.
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fmt/format.h>
+#include <iostream>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/commands.hpp"
+#include "io/atomic_file.hpp"
+#include "io/read_file.hpp"
+#include "io/sha256.hpp"
+#include "train/trainer.hpp"
+
+extern char** environ;
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace superpos::cli {
+namespace {
+
+constexpr int kExitJobFailed = 4;
+
+// Runs `args` and waits; returns its exit status (128 + signal when killed). With `output`, its
+// standard output is captured there.
+int run(const std::vector<std::string>& args, std::string* output = nullptr) {
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int pipe_fds[2] = {-1, -1};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (output) {
+    if (::pipe(pipe_fds) != 0) throw std::runtime_error("cannot make a pipe");
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  }
+  pid_t pid = -1;
+  const int error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (output) ::close(pipe_fds[1]);
+  if (error != 0) {
+    if (output) ::close(pipe_fds[0]);
+    throw InputError(fmt::format("cannot start {}: {} (is Slurm's client installed? CLUSTER=slurm needs srun)", args[0],
+                                 std::strerror(error)));
+  }
+  if (output) {
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      output->append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(pipe_fds[0]);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+std::string this_binary() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find this program's path (/proc/self/exe)");
+  return exe.string();
+}
+
+// Slurm's record of a job: its JobState (COMPLETED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL,
+// PREEMPTED, FAILED, ...), or "" when scontrol no longer knows it. Right after srun returns a job
+// may still be COMPLETING (or even RUNNING): its final state is waited for, up to ten seconds.
+std::string job_state(const std::string& job_id) {
+  std::string state;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string record;
+    if (job_id.empty() || run({"scontrol", "show", "job", "-o", job_id}, &record) != 0) return "";
+    const auto at = record.find("JobState=");
+    if (at == std::string::npos) return "";
+    state = record.substr(at + 9, record.find_first_of(" \n", at) - at - 9);
+    if (state != "COMPLETING" && state != "RUNNING" && state != "CONFIGURING") return state;
+    ::usleep(100'000);
+  }
+  return state;
+}
+
+// What a job asks for: its threads as cores, memory for each thread's training buffers with a
+// margin, and time from a deliberately slow rate (0.5 GFLOP/s a core for the three products of a
+// step) plus a minute, doubled: a limit that a healthy job never meets.
+struct Request {
+  unsigned cpus;
+  std::uint64_t mem_mb;
+  long minutes;
+};
+
+Request request_for(const RunConfig& config, unsigned max_cpus) {
+  const TrainSettings& t = config.train;
+  const std::size_t instances = std::max<std::size_t>(1, instance_count(config));
+  // A shared-stream sweep trains one decay per thread; any other sweep one instance per thread; a
+  // single model one thread (a second would only draw its batches ahead).
+  const std::size_t parallel = config.shared_stream ? std::max<std::size_t>(1, config.instance_decays.size())
+                               : config.instance_sparsities.empty() ? 1 : instances;
+  const unsigned cpus = static_cast<unsigned>(std::clamp<std::size_t>(parallel, 1, max_cpus));
+  const std::uint64_t buffer_mb = (training_buffer_bytes(t) >> 20) + 1;
+  const std::uint64_t per_thread_mb = config.shared_stream ? buffer_mb * (config.instance_sparsities.size() + 1) : buffer_mb;
+  const std::uint64_t mem_mb = 256 + 2 * cpus * per_thread_mb;
+  const double flops = 6.0 * static_cast<double>(instances) * static_cast<double>(t.steps) * static_cast<double>(t.batch) *
+                       t.features * (t.hidden + 1);
+  const double seconds = 2.0 * (60.0 + flops / 0.5e9 / cpus);
+  return {cpus, mem_mb, std::max(2L, static_cast<long>(std::ceil(seconds / 60.0)))};
+}
+
+// The common srun arguments, then the job's own.
+std::vector<std::string> srun_args(const std::string& name, const Request& r, const std::string& srun_flags) {
+  std::vector<std::string> args = {"srun",
+                                   "--quiet",
+                                   "--ntasks=1",
+                                   fmt::format("--job-name=superpos:{}", name),
+                                   fmt::format("--cpus-per-task={}", r.cpus),
+                                   fmt::format("--mem={}M", r.mem_mb),
+                                   fmt::format("--time={}", r.minutes)};
+  for (const std::string& flag : words_of(srun_flags)) args.push_back(flag);
+  return args;
+}
+
+int check_shared(const fs::path& dir, const std::string& srun_flags) {
+  ensure_output_directory(dir);
+  const fs::path token = dir / fmt::format(".cluster-check.{}", ::getpid());
+  std::error_code ec;
+  fs::remove(token, ec);
+  std::vector<std::string> args = srun_args("check-shared", {1, 64, 2}, srun_flags);
+  for (const std::string& a : {std::string("--"), this_binary(), std::string("job-run"), std::string("--record"),
+                               token.string(), std::string("--")})
+    args.push_back(a);
+  const int status = run(args);
+  const bool arrived = fs::exists(token, ec);
+  fs::remove(token, ec);
+  if (status != 0)
+    throw InputError(fmt::format("{}: the cluster check job failed (srun exit {}); is Slurm up, and are SRUN_FLAGS "
+                                 "right for this site?", dir.string(), status));
+  if (!arrived)
+    throw InputError(fmt::format("{}: is not shared with the compute nodes (a job's token did not arrive): put the build "
+                                 "folder (OUT) on a file system the nodes mount at the same path", dir.string()));
+  return kExitOk;
+}
+
+}  // namespace
+
+int submit_command(const std::vector<std::string>& args) {
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  const std::vector<std::string> own(args.begin(), dashes);
+  const std::vector<std::string> job(dashes == args.end() ? dashes : dashes + 1, args.end());
+  po::options_description options("superpos submit --name NAME [--cpus N] [--srun-flags FLAGS] -- train ARGS...\n"
+                                  "superpos submit --check-shared DIR [--srun-flags FLAGS]");
+  options.add_options()("help,h", "show this help")("name", po::value<std::string>(), "the run, as the job's name")(
+      "cpus", po::value<unsigned>()->default_value(2), "at most this many cores for one job")(
+      "srun-flags", po::value<std::string>(), "the site's srun options (--partition=..., ...; default: $SUPERPOS_SRUN_FLAGS)")(
+      "check-shared", po::value<std::string>(), "check that DIR is shared with the compute nodes, and stop");
+  po::variables_map vm = parse_options(own, options);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitOk;
+  }
+  // make hands SRUN_FLAGS over in the environment, where no shell reads it.
+  const char* from_make = std::getenv("SUPERPOS_SRUN_FLAGS");
+  const std::string srun_flags = vm.count("srun-flags") ? vm["srun-flags"].as<std::string>() : from_make ? from_make : "";
+  if (vm.count("check-shared")) return check_shared(vm["check-shared"].as<std::string>(), srun_flags);
+  if (!vm.count("name") || job.empty() || job.front() != "train")
+    throw InputError("command line: usage: superpos submit --name NAME -- train ARGS...");
+  const std::string name = vm["name"].as<std::string>();
+  const std::vector<std::string> train_args(job.begin() + 1, job.end());
+  const TrainJob what = train_job_of(train_args);
+  const Request request = request_for(what.config, std::max(1u, vm["cpus"].as<unsigned>()));
+
+  // The job writes its id here first thing: srun does not say it, and Slurm's record is what tells
+  // a cancelled, timed-out or failed job from a finished one.
+  const fs::path out = fs::absolute(what.out_dir);
+  fs::create_directories(out.parent_path());
+  const fs::path record = out.parent_path() / fmt::format(".{}.job.{}", out.filename().string(), ::getpid());
+  const std::string binary = this_binary();
+  // The run's last file before the job: made only if the job replaced it (by its time on the file
+  // system itself, so the nodes' clocks do not matter).
+  const fs::path last = out / (what.config.instance_sparsities.empty() ? "results.json" : "instances.json");
+  std::error_code ec;
+  const bool existed = fs::exists(last, ec);
+  const auto before = existed ? fs::last_write_time(last, ec) : fs::file_time_type{};
+  std::vector<std::string> command = srun_args(name, request, srun_flags);
+  for (const std::string& a : {std::string("--"), binary, std::string("job-run"), std::string("--record"), record.string(),
+                               std::string("--binary-sha256"), sha256_hex(read_file(binary)), std::string("--")})
+    command.push_back(a);
+  command.insert(command.end(), job.begin(), job.end());
+  const int status = run(command);
+  std::string job_id;
+  if (fs::exists(record, ec)) {
+    job_id = read_file(record);
+    fs::remove(record, ec);
+  }
+  const std::string state = job_state(job_id);
+  // srun exits 0 when a node fails: the run counts as made only if its last file is new.
+  const bool written = fs::exists(last, ec) && (!existed || fs::last_write_time(last, ec) != before);
+  if (status == 0 && written && (state.empty() || state == "COMPLETED")) return kExitOk;
+  fmt::print(stderr, "superpos: {}: Slurm job {} ended {}{} without a new run; the previous run is kept (run make again "
+                     "to resume)\n",
+             name, job_id.empty() ? std::string("(never started)") : job_id, state.empty() ? std::string("UNKNOWN") : state,
+             status != 0 ? fmt::format(" (srun exit {})", status) : std::string());
+  return status == kExitDiverged ? kExitDiverged : kExitJobFailed;
+}
+
+int job_run_command(const std::vector<std::string>& args) {
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  const std::vector<std::string> own(args.begin(), dashes);
+  const std::vector<std::string> job(dashes == args.end() ? dashes : dashes + 1, args.end());
+  po::options_description options("superpos job-run --record FILE [--binary-sha256 HASH] -- COMMAND ARGS...");
+  options.add_options()("record", po::value<std::string>()->required(), "where to write $SLURM_JOB_ID")(
+      "binary-sha256", po::value<std::string>(), "the submitting side's binary: this node must run the same");
+  po::variables_map vm = parse_options(own, options);
+  po::notify(vm);
+  const char* job_id = std::getenv("SLURM_JOB_ID");
+  write_file_atomically(vm["record"].as<std::string>(), job_id ? job_id : "");
+  if (vm.count("binary-sha256") && sha256_hex(read_file(this_binary())) != vm["binary-sha256"].as<std::string>())
+    throw InputError(fmt::format("{}: this node's superpos differs from the submitting side's (by hash): the build "
+                                 "folder must be shared, at the same path", this_binary()));
+  // make's jobserver does not reach across srun: the job's cores are SLURM_CPUS_PER_TASK.
+  ::unsetenv("MAKEFLAGS");
+  ::unsetenv("MFLAGS");
+  if (job.empty()) return kExitOk;
+  if (job.front() != "train") throw InputError(fmt::format("command line: job-run runs train, not '{}'", job.front()));
+  return train_command(std::vector<std::string>(job.begin() + 1, job.end()));
+}
+
+}  // namespace superpos::cli
