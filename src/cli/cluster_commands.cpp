@@ -14,18 +14,15 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <iostream>
-#include <spawn.h>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
+#include "io/child_process.hpp"
 #include "io/read_file.hpp"
 #include "io/sha256.hpp"
 #include "train/trainer.hpp"
-
-extern char** environ;
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -35,42 +32,8 @@ namespace {
 
 constexpr int kExitJobFailed = 4;
 
-// Runs `args` and waits; returns its exit status (128 + signal when killed). With `output`, its
-// standard output is captured there.
 int run(const std::vector<std::string>& args, std::string* output = nullptr) {
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  int pipe_fds[2] = {-1, -1};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (output) {
-    if (::pipe(pipe_fds) != 0) throw std::runtime_error("cannot make a pipe");
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  }
-  pid_t pid = -1;
-  const int error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (output) ::close(pipe_fds[1]);
-  if (error != 0) {
-    if (output) ::close(pipe_fds[0]);
-    throw InputError(fmt::format("cannot start {}: {} (is Slurm's client installed? CLUSTER=slurm needs srun)", args[0],
-                                 std::strerror(error)));
-  }
-  if (output) {
-    char buffer[4096];
-    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) break;
-      output->append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(pipe_fds[0]);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return run_child(args, output, "is Slurm's client installed? CLUSTER=slurm needs srun and scontrol");
 }
 
 std::vector<std::string> words_of(const std::string& text) {

@@ -5,25 +5,20 @@
 // under the site's lock it compares the build with the newest version, typesets the report opened
 // by what changed, and writes the version whose meta.json names the version it compared with.
 #include <boost/program_options.hpp>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <fmt/format.h>
 #include <iostream>
-#include <spawn.h>
 #include <sstream>
-#include <sys/wait.h>
 
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
+#include "io/child_process.hpp"
 #include "io/config.hpp"
 #include "plot/figures.hpp"
 #include "publish/site.hpp"
 #include "publish/site_folder.hpp"
 #include "publish/snapshot_diff.hpp"
-
-extern char** environ;
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -55,16 +50,7 @@ void typeset(const std::string& flags, const fs::path& output, const std::vector
   args.push_back("-o");
   args.push_back(output.string());
   for (const fs::path& input : inputs) args.push_back(input.string());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  if (const int error = ::posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ); error != 0)
-    throw std::runtime_error(fmt::format("cannot start {}: {}", args[0], std::strerror(error)));
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+  if (run_child(args, nullptr, "make publish needs pandoc, which make report installs") != 0)
     throw std::runtime_error(fmt::format("{}: pandoc failed; nothing was published", output.string()));
 }
 

@@ -6,19 +6,16 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <spawn.h>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
 #include "io/atomic_file.hpp"
+#include "io/child_process.hpp"
 #include "io/config.hpp"
 #include "io/read_file.hpp"
 #include "io/sha256.hpp"
 #include "publish/snapshot.hpp"
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 
@@ -34,16 +31,7 @@ void copy_into(const fs::path& from, const fs::path& to) {
 
 // Runs a program from an argument vector (no shell) and waits; throws on failure.
 void run_program(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  if (const int error = ::posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ); error != 0)
-    throw std::runtime_error(fmt::format("cannot start {}: {}", args[0], std::strerror(error)));
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(fmt::format("{} failed", args[0]));
+  if (run_child(args) != 0) throw std::runtime_error(fmt::format("{} failed", args.at(0)));
 }
 
 std::string html_escape(const std::string& text) {
