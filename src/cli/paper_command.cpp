@@ -80,12 +80,13 @@ int paper_command(const std::vector<std::string>& args) {
     if (!vm.count(role)) continue;
     const std::string path = vm[role].as<std::string>();
     config_paths[role] = path;
-    const RunConfig config = load_run_config(path, overrides);
+    SweepResults sweep = read_sweep_in(path, runs, overrides);
     // The phase diagram is of Elhage et al.'s 2 -> 1 model: its three phases are of that shape only.
-    if (std::string(role) == "phase" && (config.train.features != 2 || config.train.hidden != 1))
+    const TrainSettings& t = sweep.config.train;
+    if (std::string(role) == "phase" && (t.features != 2 || t.hidden != 1))
       throw InputError(fmt::format("{}: keys 'features' and 'hidden': values {} and {} (the phase chapter needs "
-                                   "features = 2 and hidden = 1)", path, config.train.features, config.train.hidden));
-    context.sweeps.emplace(role, read_sweep(path, runs / config.name, overrides));
+                                   "features = 2 and hidden = 1)", path, t.features, t.hidden));
+    context.sweeps.emplace(role, std::move(sweep));
   }
   if (context.sweeps.empty()) throw InputError("command line: give at least one chapter's config (--intro FILE, ...)");
   context.claims = paper_claims(as_sweeps(context.sweeps), thresholds);
@@ -104,8 +105,7 @@ int paper_command(const std::vector<std::string>& args) {
       seed_overrides["seed"] = std::to_string(seed);
       seed_overrides["stream_offset"] = "0";
       for (const std::string& role : context.seeded_roles) {
-        const SweepResults& main = context.sweeps.at(role);
-        seeded.emplace(role, read_sweep(config_paths[role], seed_runs / fmt::format("s{}", seed) / main.config.name, seed_overrides));
+        seeded.emplace(role, read_sweep_in(config_paths[role], seed_runs / fmt::format("s{}", seed), seed_overrides));
       }
       for (const ClaimResult& claim : paper_claims(as_sweeps(seeded), thresholds)) {
         RobustCount& count = context.robust[claim.id];

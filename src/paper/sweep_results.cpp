@@ -10,11 +10,11 @@
 
 namespace superpos {
 
-SweepResults read_sweep(const std::string& config_path, const std::filesystem::path& dir,
-                        const std::map<std::string, std::string>& overrides) {
-  SweepResults sweep;
-  sweep.config_path = config_path;
-  sweep.config = load_run_config(config_path, overrides);
+namespace {
+
+// The sweep in `dir` trained from `sweep.config` (loaded once by the caller).
+SweepResults read_sweep_of(SweepResults sweep, const std::filesystem::path& dir) {
+  const std::string& config_path = sweep.config_path;
   if (sweep.config.instance_sparsities.empty())
     throw InputError(fmt::format("{}: key 'instances' is missing: a chapter of the paper reads a sweep", config_path));
   const std::filesystem::path listing_path = dir / "instances.json";
@@ -53,6 +53,27 @@ SweepResults read_sweep(const std::string& config_path, const std::filesystem::p
     throw InputError(fmt::format("{}: malformed sweep listing ({})", listing_path.string(), error.what()));
   }
   return sweep;
+}
+
+SweepResults with_config(const std::string& config_path, const std::map<std::string, std::string>& overrides) {
+  SweepResults sweep;
+  sweep.config_path = config_path;
+  sweep.config = load_run_config(config_path, overrides);
+  return sweep;
+}
+
+}  // namespace
+
+SweepResults read_sweep(const std::string& config_path, const std::filesystem::path& dir,
+                        const std::map<std::string, std::string>& overrides) {
+  return read_sweep_of(with_config(config_path, overrides), dir);
+}
+
+SweepResults read_sweep_in(const std::string& config_path, const std::filesystem::path& runs,
+                           const std::map<std::string, std::string>& overrides) {
+  SweepResults sweep = with_config(config_path, overrides);
+  const std::filesystem::path dir = runs / sweep.config.name;
+  return read_sweep_of(std::move(sweep), dir);
 }
 
 bool sweep_is_intact(const std::filesystem::path& dir) {

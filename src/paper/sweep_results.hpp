@@ -30,6 +30,10 @@ struct SweepResults {
 SweepResults read_sweep(const std::string& config_path, const std::filesystem::path& dir,
                         const std::map<std::string, std::string>& overrides = {});
 
+// The same, from RUNS/NAME, NAME being the config's name: the config is read once.
+SweepResults read_sweep_in(const std::string& config_path, const std::filesystem::path& runs,
+                           const std::map<std::string, std::string>& overrides = {});
+
 // Whether every instance folder that DIR/instances.json lists is there with the record it was
 // written with (false for a missing, edited or damaged one, or a listing of an older format): a
 // sweep that is not intact is stale, and make retrains it (`superpos check-sweeps`).
