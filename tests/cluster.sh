@@ -6,7 +6,8 @@
 #    byte-identical to a local build of the same inputs at the same path;
 #  - a job cancelled mid-run fails the build with one line naming the run, the job and CANCELLED,
 #    the previous run is kept, and the next build completes;
-#  - a job that fails (a diverging run) fails the build with the trainer's message and the job's.
+#  - a job that fails (a diverging run) fails the build with the trainer's message and the job's;
+#  - a job that exits 0 without its run (a failed node), and an OUT the nodes do not share, fail it.
 # Needs root (the daemons, and apt for the packages): without it, it says so and is skipped (77).
 #   BUILD=DIR   the build tree whose binary to use (default build)
 set -euo pipefail
@@ -82,6 +83,27 @@ if build CLUSTER=slurm; then fail "make exited 0 after a failing job"; fi
 grep -q "training diverged" "$WORK/make.log" || fail "the trainer's message was not shown"
 grep -q "superpos: linear_0: Slurm job [0-9]* ended FAILED" "$WORK/make.log" ||
   fail "no line naming the failed job: $(grep superpos: "$WORK/make.log" | tail -1)"
+
+# A node that fails: srun exits 0 but the job wrote nothing (a stand-in srun that runs no job). The
+# build must not take the old outputs for new ones. And a build folder the nodes do not share: the
+# token job (here: one that never runs) brings nothing back, and the build stops before any job.
+set_key "$REPORT/configs/linear_0.ini" lr 0.001
+set_key "$REPORT/configs/linear_0.ini" steps 12000
+fake=$WORK/fake-bin
+mkdir -p "$fake"
+printf '#!/bin/bash\nfor a in "$@"; do [ "$a" = --job-name=superpos:check-shared ] && exec %s "$@"; done\nexit 0\n' \
+  "$(command -v srun)" > "$fake/srun"
+chmod +x "$fake/srun"
+cp "$OUT/runs/linear_0/results.json" "$WORK/before.json"
+if PATH="$fake:$PATH" build CLUSTER=slurm; then fail "make exited 0 although no job wrote its run"; fi
+grep -q "superpos: linear_0: Slurm job (never started) ended UNKNOWN without a new run" "$WORK/make.log" ||
+  fail "no line for a job that exited 0 without its run: $(grep superpos: "$WORK/make.log" | head -1)"
+cmp -s "$WORK/before.json" "$OUT/runs/linear_0/results.json" || fail "linear_0's previous run was not kept"
+printf '#!/bin/bash\nexit 0\n' > "$fake/srun"
+if PATH="$fake:$PATH" build CLUSTER=slurm; then fail "make exited 0 with a build folder the nodes do not share"; fi
+grep -q "is not shared with the compute nodes" "$WORK/make.log" || fail "no line saying OUT is not shared: $(head -2 "$WORK/make.log")"
+grep -q '^train' "$WORK/steps.log" 2>/dev/null && fail "a job was started before the check"
+build CLUSTER=slurm || fail "the build after all that failed: $(tail -3 "$WORK/make.log")"
 
 bash tests/slurm_cluster.sh stop "$CLUSTER_DIR"
 left=$(pgrep -a 'slurmctld|slurmd|slurmstepd|munged' | grep -F "$CLUSTER_DIR" || true)
