@@ -14,7 +14,6 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <iostream>
-#include <sstream>
 #include <unistd.h>
 
 #include "cli/commands.hpp"
@@ -34,13 +33,6 @@ constexpr int kExitJobFailed = 4;
 
 int run(const std::vector<std::string>& args, std::string* output = nullptr) {
   return run_child(args, output, "is Slurm's client installed? CLUSTER=slurm needs srun and scontrol");
-}
-
-std::vector<std::string> words_of(const std::string& text) {
-  std::vector<std::string> words;
-  std::istringstream in(text);
-  for (std::string word; in >> word;) words.push_back(word);
-  return words;
 }
 
 std::string this_binary() {
@@ -102,7 +94,7 @@ std::vector<std::string> srun_args(const std::string& name, const Request& r, co
                                    fmt::format("--cpus-per-task={}", r.cpus),
                                    fmt::format("--mem={}M", r.mem_mb),
                                    fmt::format("--time={}", r.minutes)};
-  for (const std::string& flag : words_of(srun_flags)) args.push_back(flag);
+  for (const std::string& flag : split_words(srun_flags)) args.push_back(flag);
   return args;
 }
 

@@ -9,7 +9,6 @@
 #include <ctime>
 #include <fmt/format.h>
 #include <iostream>
-#include <sstream>
 
 #include "cli/commands.hpp"
 #include "io/atomic_file.hpp"
@@ -43,9 +42,7 @@ std::pair<std::string, bool> what_changed(const Snapshot& before, const Snapshot
 // Runs pandoc from an argument vector (no shell): make's own pandoc flags, split at spaces (they
 // hold no path a user chose but REPORT_DIR, which make checks), then the output and inputs.
 void typeset(const std::string& flags, const fs::path& output, const std::vector<fs::path>& inputs) {
-  std::vector<std::string> args;
-  std::istringstream words(flags);
-  for (std::string word; words >> word;) args.push_back(word);
+  std::vector<std::string> args = split_words(flags);
   if (args.empty()) throw InputError("command line: --pandoc-html and --pandoc-pdf need the pandoc command");
   args.push_back("-o");
   args.push_back(output.string());

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <spawn.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +13,13 @@
 extern char** environ;
 
 namespace superpos {
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
 
 int run_child(const std::vector<std::string>& args, std::string* output, const std::string& hint) {
   std::vector<char*> argv;

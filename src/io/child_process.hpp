@@ -12,4 +12,8 @@ namespace superpos {
 // InputError naming the program when it cannot be started (`hint` says what to install).
 int run_child(const std::vector<std::string>& args, std::string* output = nullptr, const std::string& hint = "");
 
+// A command line make hands over as text (its pandoc flags, SRUN_FLAGS) as arguments: split at
+// whitespace, with no quoting or expansion of any kind.
+std::vector<std::string> split_words(const std::string& text);
+
 }  // namespace superpos
