@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <sys/file.h>
 #include <unistd.h>
@@ -89,12 +90,15 @@ void claim_site_folder(const fs::path& site) {
 }
 
 void remove_site_temporaries(const fs::path& site) {
+  // The names whose temporaries are there, collected first: each is then cleaned once, and
+  // nothing is removed from the folder while it is being listed.
+  std::set<std::string> names;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(site, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!is_own_temporary(name)) continue;
-    remove_stale_temporaries(site / name.substr(1, name.rfind(".tmp.") - 1));
+    if (is_own_temporary(name)) names.insert(name.substr(1, name.rfind(".tmp.") - 1));
   }
+  for (const std::string& name : names) remove_stale_temporaries(site / name);
 }
 
 SiteLock::SiteLock(const fs::path& site) {
