@@ -28,3 +28,24 @@ TEST_CASE("link_destination wraps a path in angle brackets and refuses one it ca
   CHECK_THROWS_AS(link_destination("a>b"), std::invalid_argument);
   CHECK_THROWS_AS(link_destination("a\nb"), std::invalid_argument);
 }
+
+TEST_CASE("command_spans splits a command into one span per option, paths relative to the build folder",
+          "[markdown]") {
+  // One span per option: the PDF may break between them (a 150-character span ran past the margin).
+  CHECK(command_spans("superpos train --config /home/a/p/c.ini --out /home/a/p/build/out/r --quiet", "/home/a/p") ==
+        "`superpos train` `--config c.ini` `--out build/out/r` `--quiet`");
+  // A path outside the folder, a folder that is only a prefix of a name, and no folder: unchanged.
+  CHECK(command_spans("superpos train --config /etc/c.ini --out /home/a/pq/x", "/home/a/p") ==
+        "`superpos train` `--config /etc/c.ini` `--out /home/a/pq/x`");
+  CHECK(command_spans("superpos train --out /x/y", "") == "`superpos train` `--out /x/y`");
+  // A value with spaces stays in its option's span, and a backtick cannot end a span early.
+  CHECK(command_spans("superpos train --config /f/My `odd` name.ini", "/f/") == "`superpos train` ``--config My `odd` name.ini``");
+}
+
+TEST_CASE("shown_path removes the build folder from a path inside it, and only then", "[markdown]") {
+  CHECK(shown_path("/w/main/build/out", "/w/main") == "build/out");
+  CHECK(shown_path("/w/main", "/w/main") == "/w/main");
+  CHECK(shown_path("/w/mainx/y", "/w/main") == "/w/mainx/y");
+  CHECK(shown_path("relative/y", "/w/main") == "relative/y");
+  CHECK(shown_path("/w/y", "/") == "/w/y");
+}

@@ -68,7 +68,7 @@ std::string setting(const PaperContext& c, const std::string& role) {
       "{}: {} features in {} dimension{}, {} model, {}, {} sparsities from {:.3g} to {:.3g} "
       "({} instance{} in all); {} steps of batch {}, lr {:g}, weight decay {:g}, seed {}, "
       "{}. Where it differs from the article's setting: {}.",
-      code_span(s.config_path), t.features, t.hidden, t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
+      code_span(shown_path(s.config_path, working_folder())), t.features, t.hidden, t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
       sparsities.size(), sparsities.front(), sparsities.back(), instance_count(config),
       instance_count(config) == 1 ? "" : "s", thousands(t.steps), t.batch, t.lr, t.weight_decay, t.seed,
       config.shared_stream ? "every instance from one shared random stream, as the notebook draws it"

@@ -1,7 +1,9 @@
 #include "report/markdown_text.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 namespace superpos {
 namespace {
@@ -51,6 +53,46 @@ std::string link_destination(std::string_view path) {
     if (ch == '<' || ch == '>' || is_control(ch))
       throw std::invalid_argument("a path with '<', '>' or a control character cannot be linked from the report");
   return "<" + std::string(path) + ">";
+}
+
+const std::string& working_folder() {
+  static const std::string folder = std::filesystem::current_path().string();
+  return folder;
+}
+
+std::string shown_path(std::string_view path, std::string_view folder) {
+  if (folder.empty() || folder == "/") return std::string(path);
+  const std::string prefix = std::string(folder.ends_with('/') ? folder.substr(0, folder.size() - 1) : folder) + "/";
+  if (path.size() > prefix.size() && path.starts_with(prefix)) return std::string(path.substr(prefix.size()));
+  return std::string(path);
+}
+
+std::string command_spans(std::string_view command, std::string_view folder) {
+  // Split before each " --" (an option starts a new span); a value with spaces stays whole.
+  std::vector<std::string> parts{""};
+  std::size_t k = 0;
+  while (k < command.size()) {
+    if (command.substr(k).starts_with(" --")) {
+      parts.emplace_back();
+      ++k;
+      continue;
+    }
+    parts.back() += command[k++];
+  }
+  std::string out;
+  for (const std::string& part : parts) {
+    // Each word of the part relative to `folder`, spaces kept as they were.
+    std::string shown;
+    std::size_t start = 0;
+    while (start <= part.size()) {
+      const std::size_t end = std::min(part.find(' ', start), part.size());
+      shown += shown_path(std::string_view(part).substr(start, end - start), folder);
+      if (end < part.size()) shown += ' ';
+      start = end + 1;
+    }
+    out += (out.empty() ? "" : " ") + code_span(shown);
+  }
+  return out;
 }
 
 }  // namespace superpos

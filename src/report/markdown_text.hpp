@@ -25,4 +25,19 @@ std::string code_span(std::string_view text);
 // character); the caller names the option it came from.
 std::string link_destination(std::string_view path);
 
+// A command line recorded as text ("superpos train --config F --out D --quiet") as one code span per
+// option with its value, separated by spaces: the PDF can break a long command between options,
+// where a single span of 150 characters runs past the margin. Every word that starts with
+// `folder` + '/' is shown relative to `folder` (the folder make ran in), so that a report shows
+// `build/out/runs/x`, what a reader types, not the builder's home folder; an empty `folder`
+// changes nothing.
+std::string command_spans(std::string_view command, std::string_view folder);
+
+// `path` relative to `folder` when it lies inside it (the prefix `folder` + '/' removed), as is
+// otherwise; the rule command_spans applies to each of its words.
+std::string shown_path(std::string_view path, std::string_view folder);
+
+// The folder this process runs in (make's), as the `folder` for the two above.
+const std::string& working_folder();
+
 }  // namespace superpos

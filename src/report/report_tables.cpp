@@ -70,7 +70,7 @@ const ClaimResult& claim_with_id(const std::vector<ClaimResult>& claims, const s
 
 std::string provenance(const RunResults& run) {
   return fmt::format("run `{}` · config `{}` · trainer `{}` · {}", run.config.name, short_hash(run.config_hash),
-                     short_hash(run.trainer_hash), code_span(run.command));
+                     short_hash(run.trainer_hash), command_spans(run.command, working_folder()));
 }
 
 std::string weights_table(const RunResults& run) {
