@@ -30,7 +30,7 @@ inline std::uint32_t twist_one(std::uint32_t current, std::uint32_t next, std::u
 
 }  // namespace
 
-SUPERPOS_SIMD_CLONES
+SUPERPOS_SIMD_CLONES_AVX512
 void TorchGenerator::twist() {
   // The usual recurrence, split where (i + 397) wraps so that each loop has no modulo and a fixed
   // dependence distance (397 ahead, then 227 behind): the compiler vectorises both.
@@ -78,7 +78,7 @@ double TorchGenerator::normal_double() {
   return radius * std::cos(theta);
 }
 
-SUPERPOS_SIMD_CLONES
+SUPERPOS_SIMD_CLONES_AVX512
 void TorchGenerator::fill_uniform(std::span<float> out) {
   // Whole runs of the state at a time: tempering and scaling are independent per word, so this
   // loop vectorises, where one uniform_float() call per value cannot.
