@@ -28,6 +28,14 @@ struct LargeKernelScratch {
   std::vector<std::uint32_t> nonzero_start;   // per feature, where its nonzero inputs begin
   std::vector<std::uint32_t> nonzero_sample;  // the samples of those inputs
   std::vector<float> nonzero_value;           // and their values
+  simd::AlignedVector<float> grad_rows;    // d loss / d h sample by sample, padded to 16s (sparse grad_z)
+  simd::AlignedVector<float> padded_grad;  // d loss / d W, rows padded like `rows` (sparse grad_z)
+  std::vector<std::uint32_t> grad_start;   // the nonzero lists of d loss / d z, as those of the input
+  std::vector<std::uint32_t> grad_sample;
+  std::vector<float> grad_value;
+  // Counts over every call, for the bench's "where the time goes": the entries of the input and of
+  // d loss / d z, and how many of each were nonzero (the share the sparse products skip).
+  std::uint64_t entries = 0, input_nonzeros = 0, grad_nonzeros = 0;
 };
 
 // From this many weights (features x hidden) on, training uses large_batch_kernel.

@@ -10,9 +10,13 @@
 #include <cstring>
 #include <type_traits>
 
+#include <cmath>
+
 #include "simd/lanes.hpp"
 // The AVX-512 and AVX2 variants, chosen at run time; not under AddressSanitizer (as
-// SUPERPOS_SIMD_CLONES), which then checks the baseline variant.
+// SUPERPOS_SIMD_CLONES), which then checks the baseline variant. Each variant is its own
+// translation unit compiled for its instruction set (large_kernel_avx512.cpp, ...), so that the
+// intrinsics below are available to these always-inlined templates.
 #if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 #define SUPERPOS_X86_VARIANTS 1
 #include <immintrin.h>
@@ -38,6 +42,28 @@ template <typename V>
 [[gnu::always_inline]] inline void store(float* p, V v) {
   std::memcpy(p, &v, sizeof v);
 }
+template <typename V>
+[[gnu::always_inline]] inline V splat(float value) {
+  return value - V{};  // a broadcast: x - (+0) is x for every x, where x + 0 would turn -0 into +0
+}
+
+// a * b + c, rounded once. Every product and dot product here is a chain of these: one
+// instruction where the CPU has FMA (twice the throughput of a multiply and an add, which is what
+// the dense products are bound by), and std::fma lane by lane in the baseline build, which rounds
+// the same: the variants stay bit-identical. -ffp-contract=off elsewhere keeps the compiler from
+// fusing anything on its own.
+template <typename V>
+[[gnu::always_inline]] inline V fmadd(V a, V b, V c) {
+#if defined(__AVX512F__)
+  if constexpr (sizeof(V) == 64) return reinterpret_cast<V>(_mm512_fmadd_ps(reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b), reinterpret_cast<__m512>(c)));
+#endif
+#if defined(__FMA__)
+  if constexpr (sizeof(V) == 32) return reinterpret_cast<V>(_mm256_fmadd_ps(reinterpret_cast<__m256>(a), reinterpret_cast<__m256>(b), reinterpret_cast<__m256>(c)));
+#endif
+  V r;
+  for (std::size_t lane = 0; lane < sizeof(V) / sizeof(float); ++lane) r[lane] = std::fma(a[lane], b[lane], c[lane]);
+  return r;
+}
 
 // Columns are padded to whole groups of this many samples. The sums over samples (column_dots)
 // keep one partial sum per sample position in a group, whatever the vector width, so that the
@@ -57,12 +83,17 @@ template <typename V, std::size_t NV, std::size_t NJ>
   V acc[NV][NJ] = {};
   for (std::size_t k = 0; k < k_count; ++k) {
     V column[NV];
+    #pragma GCC unroll 32
     for (std::size_t v = 0; v < NV; ++v) column[v] = load<V>(a + k * ld + at + v * lanes);
     const float* scalars = s + k * j_count + j0;
+    #pragma GCC unroll 32
     for (std::size_t j = 0; j < NJ; ++j)
-      for (std::size_t v = 0; v < NV; ++v) acc[v][j] += column[v] * scalars[j];
+      #pragma GCC unroll 32
+      for (std::size_t v = 0; v < NV; ++v) acc[v][j] = fmadd(column[v], splat<V>(scalars[j]), acc[v][j]);
   }
+  #pragma GCC unroll 32
   for (std::size_t j = 0; j < NJ; ++j)
+    #pragma GCC unroll 32
     for (std::size_t v = 0; v < NV; ++v) store<V>(c + (j0 + j) * ld + at + v * lanes, acc[v][j]);
 }
 
@@ -107,18 +138,27 @@ template <typename V, std::size_t NI, std::size_t NK>
   constexpr std::size_t lanes = sizeof(V) / sizeof(float), parts = kGroup / lanes;
   V acc[parts][NI][NK] = {};
   for (std::size_t b = 0; b < ld; b += kGroup) {
+    #pragma GCC unroll 32
     for (std::size_t part = 0; part < parts; ++part) {
       V left[NI], right[NK];
+      #pragma GCC unroll 32
       for (std::size_t i = 0; i < NI; ++i) left[i] = load<V>(a + (i0 + i) * ld + b + part * lanes);
+      #pragma GCC unroll 32
       for (std::size_t k = 0; k < NK; ++k) right[k] = load<V>(c + (k0 + k) * ld + b + part * lanes);
+      #pragma GCC unroll 32
       for (std::size_t i = 0; i < NI; ++i)
-        for (std::size_t k = 0; k < NK; ++k) acc[part][i][k] += left[i] * right[k];
+        #pragma GCC unroll 32
+        for (std::size_t k = 0; k < NK; ++k) acc[part][i][k] = fmadd(left[i], right[k], acc[part][i][k]);
     }
   }
+  #pragma GCC unroll 32
   for (std::size_t i = 0; i < NI; ++i)
+    #pragma GCC unroll 32
     for (std::size_t k = 0; k < NK; ++k) {
       float sum = 0.0f;
+      #pragma GCC unroll 32
       for (std::size_t part = 0; part < parts; ++part)
+        #pragma GCC unroll 32
         for (std::size_t lane = 0; lane < lanes; ++lane) sum += acc[part][i][k][lane];
       out[(i0 + i) * k_count + k0 + k] += sum;
     }
@@ -158,6 +198,7 @@ template <typename V, bool partial>
   V error = out - load<V>(xi + at);
   if constexpr (partial) {
     Mask valid;
+    #pragma GCC unroll 32
     for (std::size_t lane = 0; lane < lanes; ++lane) valid[lane] = at + lane < batch ? -1 : 0;
     error = valid ? error : zero;
   }
@@ -186,15 +227,19 @@ template <typename W>
     const float scale = inv_batch * importance[i];
     V squares[parts] = {}, sums[parts] = {};
     for (std::size_t b = 0; b < whole; b += kGroup)
+      #pragma GCC unroll 32
       for (std::size_t part = 0; part < parts; ++part)
         output_gradient_vector<V, false>(g, xi, b + part * lanes, batch, bias[i], scale, relu, squares[part],
                                          sums[part]);
     if (whole < ld)
+      #pragma GCC unroll 32
       for (std::size_t part = 0; part < parts; ++part)
         output_gradient_vector<V, true>(g, xi, whole + part * lanes, batch, bias[i], scale, relu, squares[part],
                                         sums[part]);
     double column = 0.0, bias_sum = 0.0;
+    #pragma GCC unroll 32
     for (std::size_t part = 0; part < parts; ++part)
+      #pragma GCC unroll 32
       for (std::size_t lane = 0; lane < lanes; ++lane) {
         column += squares[part][lane];
         bias_sum += sums[part][lane];

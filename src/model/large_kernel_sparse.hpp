@@ -32,10 +32,11 @@ inline void nonzero_lists_scalar(const float* x, std::size_t ld, std::size_t fea
   start[features] = static_cast<std::uint32_t>(count);
 }
 
-#if SUPERPOS_X86_VARIANTS
+#if SUPERPOS_X86_VARIANTS && defined(__AVX512F__)
 // The same lists sixteen entries at a time: AVX-512 packs the nonzero lanes of a vector together
-// (vcompressps), a fifth of the scalar loop's time at 400 x 40.
-__attribute__((target("arch=x86-64-v4"))) void nonzero_lists_avx512(const float* x, std::size_t ld,
+// (vcompressps), a fifth of the scalar loop's time at 400 x 40. Only in the AVX-512 variant's
+// translation unit (large_kernel_avx512.cpp).
+inline void nonzero_lists_avx512(const float* x, std::size_t ld,
                                                                     std::size_t features, std::uint32_t* start,
                                                                     std::uint32_t* sample, float* value) {
   std::size_t count = 0;
@@ -72,11 +73,13 @@ template <typename V, std::size_t groups>
                                                 float* rows) {
   constexpr std::size_t lanes = sizeof(V) / sizeof(float), nv = groups * kGroup / lanes;
   V w[nv];
+  #pragma GCC unroll 32
   for (std::size_t v = 0; v < nv; ++v) w[v] = load<V>(w_row + v * lanes);
   for (std::uint32_t n = list.begin; n < list.end; ++n) {
     float* row = rows + std::size_t{list.sample[n]} * stride;
     const float value = list.value[n];
-    for (std::size_t v = 0; v < nv; ++v) store<V>(row + v * lanes, load<V>(row + v * lanes) + value * w[v]);
+    #pragma GCC unroll 32
+    for (std::size_t v = 0; v < nv; ++v) store<V>(row + v * lanes, fmadd(splat<V>(value), w[v], load<V>(row + v * lanes)));
   }
 }
 
@@ -90,16 +93,20 @@ template <typename V, std::size_t groups>
   V acc[chains][nv] = {};
   std::uint32_t n = list.begin;
   for (; n + chains <= list.end; n += chains)
+    #pragma GCC unroll 32
     for (std::size_t c = 0; c < chains; ++c) {
       const float* row = rows + std::size_t{list.sample[n + c]} * stride;
       const float value = list.value[n + c];
-      for (std::size_t v = 0; v < nv; ++v) acc[c][v] += value * load<V>(row + v * lanes);
+      #pragma GCC unroll 32
+      for (std::size_t v = 0; v < nv; ++v) acc[c][v] = fmadd(splat<V>(value), load<V>(row + v * lanes), acc[c][v]);
     }
   for (std::size_t c = 0; n < list.end; ++n, ++c) {
     const float* row = rows + std::size_t{list.sample[n]} * stride;
     const float value = list.value[n];
-    for (std::size_t v = 0; v < nv; ++v) acc[c][v] += value * load<V>(row + v * lanes);
+    #pragma GCC unroll 32
+    for (std::size_t v = 0; v < nv; ++v) acc[c][v] = fmadd(splat<V>(value), load<V>(row + v * lanes), acc[c][v]);
   }
+  #pragma GCC unroll 32
   for (std::size_t v = 0; v < nv; ++v)
     store<V>(out + v * lanes, load<V>(out + v * lanes) + ((acc[0][v] + acc[1][v]) + (acc[2][v] + acc[3][v])));
 }
