@@ -1,6 +1,7 @@
 // `superpos train`: one configuration in, one run folder out.
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <optional>
 #include <cstdio>
@@ -73,7 +74,8 @@ RunResults run_results(const RunConfig& config, const TrainResult& trained, cons
 // The folder of a sweep: iK/ per instance, instances.json listing them, timing.json apart (timing
 // varies run to run; the rest is deterministic). Replaced whole, in one step.
 void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResults>>& results,
-                 const std::filesystem::path& out_dir, double seconds, unsigned threads) {
+                 const std::filesystem::path& out_dir, double seconds, unsigned threads,
+                 const nlohmann::ordered_json& per_instance = nlohmann::ordered_json::array()) {
   const std::size_t n = results.size();
   nlohmann::ordered_json listing = {{"format", "superpos-sweep-2"},
                                     {"config_hash", sha256_hex(canonical_text(sweep))},
@@ -88,7 +90,8 @@ void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResu
     if (!sweep.instance_decays.empty()) entry["importance_decay"] = instance.train.importance_decay;
     listing["instances"].push_back(entry);
   }
-  const nlohmann::ordered_json timing = {{"sweep_seconds", seconds}, {"threads", threads}, {"instances", n}};
+  const nlohmann::ordered_json timing = {
+      {"sweep_seconds", seconds}, {"threads", threads}, {"instances", n}, {"per_instance", per_instance}};
   replace_directory_atomically(out_dir, is_run_file, [&](const std::filesystem::path& folder) {
     for (std::size_t k = 0; k < n; ++k) {
       const std::filesystem::path instance = folder / fmt::format("i{}", k);
@@ -113,10 +116,23 @@ int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, c
   ThreadBudget budget(requested_threads);
   const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), n));
   std::vector<std::optional<RunResults>> results(n);
+  // Where each instance's time went, for make bench: its loop, the whole instance (with the
+  // held-out evaluation), and the shares of nonzero entries the large kernel's sparse products
+  // could skip (null with the small kernel).
+  nlohmann::ordered_json per_instance = nlohmann::ordered_json::array();
+  for (std::size_t k = 0; k < n; ++k) per_instance.push_back(nlohmann::ordered_json::object());
   const auto started = std::chrono::steady_clock::now();
   const auto errors = run_on_threads(n, threads, [&](std::size_t k) {
+    const auto instance_started = std::chrono::steady_clock::now();
     const RunConfig instance = instance_config(sweep, k);
-    results[k] = run_results(instance, train(instance.train, {}), join_command(args));
+    const TrainResult trained = train(instance.train, {});
+    results[k] = run_results(instance, trained, join_command(args));
+    auto share = [](double value) { return std::isnan(value) ? nlohmann::ordered_json() : nlohmann::ordered_json(value); };
+    per_instance[k] = {
+        {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - instance_started).count()},
+        {"loop_seconds", trained.loop_seconds},
+        {"input_nonzero", share(trained.input_nonzero_share)},
+        {"grad_nonzero", share(trained.grad_nonzero_share)}};
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (std::size_t k = 0; k < n; ++k) {
@@ -131,7 +147,7 @@ int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, c
       return kExitDiverged;
     }
   }
-  write_sweep(sweep, results, out_dir, seconds, threads);
+  write_sweep(sweep, results, out_dir, seconds, threads, per_instance);
   return kExitOk;
 }
 

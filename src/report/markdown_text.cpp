@@ -90,7 +90,8 @@ std::string command_spans(std::string_view command, std::string_view folder) {
       if (end < part.size()) shown += ' ';
       start = end + 1;
     }
-    out += (out.empty() ? "" : " ") + code_span(shown);
+    if (!out.empty()) out += ' ';
+    out += code_span(shown);
   }
   return out;
 }

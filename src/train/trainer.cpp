@@ -173,6 +173,10 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
     }
   }
   batches.finish();
+  if (workspace.large.entries > 0) {
+    result.input_nonzero_share = static_cast<double>(workspace.large.input_nonzeros) / static_cast<double>(workspace.large.entries);
+    result.grad_nonzero_share = static_cast<double>(workspace.large.grad_nonzeros) / static_cast<double>(workspace.large.entries);
+  }
   result.draws_used = generator.draws() - settings.stream_offset;
   const auto finished = std::chrono::steady_clock::now();
   result.wall_seconds = std::chrono::duration<double>(finished - started).count();

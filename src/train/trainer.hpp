@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -58,6 +59,10 @@ struct TrainResult {
   std::uint64_t draws_used = 0;  // 32-bit draws this run took, from its stream offset
   double wall_seconds = 0.0;  // the whole call: seeding, skipping to stream_offset, init, loop
   double loop_seconds = 0.0;  // the training loop alone, as the PyTorch reference times itself
+  // With the large kernel (large_batch_kernel.hpp), the share of the input's entries and of
+  // d loss / d z's that were nonzero over the run; NaN with the small kernel, which does not count.
+  double input_nonzero_share = std::numeric_limits<double>::quiet_NaN();
+  double grad_nonzero_share = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Thrown when the loss or a parameter stops being finite.
