@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "random/torch_generator.hpp"
 #include "train/batch_sampler.hpp"
@@ -41,23 +42,34 @@ HeldOutEvaluation evaluate_held_out(const ToyModel& model, const TrainSettings& 
   constexpr std::uint64_t kChunk = 8192;
   Eigen::VectorXd energy = Eigen::VectorXd::Zero(n), error = Eigen::VectorXd::Zero(n);
   double loss_sum = 0.0, loss_squares = 0.0, input_energy = 0.0;
+  std::vector<double> loss, weighted;  // per sample of a chunk: its weighted loss and input energy
   for (std::uint64_t done = 0; done < samples; done += kChunk) {
     const auto rows = static_cast<Eigen::Index>(std::min(kChunk, samples - done));
     Batch inputs(rows, n);
     draw_batch(generator, settings.sparsity, inputs, scratch, settings.input);
     const Batch outputs = reconstruct(model, inputs);
-    for (Eigen::Index b = 0; b < rows; ++b) {
-      double loss = 0.0, weighted_energy = 0.0;
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const double x = inputs(b, i), residual = static_cast<double>(outputs(b, i)) - x;
-        energy[i] += x * x;
-        error[i] += residual * residual;
-        loss += importance[i] * residual * residual;
-        weighted_energy += importance[i] * x * x;
+    // Feature by feature down the columns (contiguous), the per-sample sums kept apart: every sum
+    // gets its terms in the order a sample-by-sample loop gives them, so the numbers are the same.
+    loss.assign(static_cast<std::size_t>(rows), 0.0);
+    weighted.assign(static_cast<std::size_t>(rows), 0.0);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const float* x_column = inputs.data() + i * rows;
+      const float* out_column = outputs.data() + i * rows;
+      double energy_i = energy[i], error_i = error[i];
+      for (Eigen::Index b = 0; b < rows; ++b) {
+        const double x = x_column[b], residual = static_cast<double>(out_column[b]) - x;
+        energy_i += x * x;
+        error_i += residual * residual;
+        loss[static_cast<std::size_t>(b)] += importance[i] * residual * residual;
+        weighted[static_cast<std::size_t>(b)] += importance[i] * x * x;
       }
-      loss_sum += loss;
-      loss_squares += loss * loss;
-      input_energy += weighted_energy;
+      energy[i] = energy_i;
+      error[i] = error_i;
+    }
+    for (std::size_t b = 0; b < static_cast<std::size_t>(rows); ++b) {
+      loss_sum += loss[b];
+      loss_squares += loss[b] * loss[b];
+      input_energy += weighted[b];
     }
   }
   HeldOutEvaluation e;

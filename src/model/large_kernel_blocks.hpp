@@ -129,6 +129,18 @@ template <typename W>
   for (; at < ld; at += lanes) small_product_row<W, 1>(a, ld, k_count, s, j_count, c, at);
 }
 
+// The sum of a group's kGroup partial sums as a fixed tree: position p with p + 8, then with p + 4,
+// p + 2 and p + 1. Four levels of independent additions instead of a chain of fifteen (a quarter
+// of column_dots' time was that chain), in one order for every vector width.
+[[gnu::always_inline]] inline float sum_of_group(float (&p)[kGroup]) {
+  static_assert(kGroup == 16);
+  #pragma GCC unroll 16
+  for (std::size_t half = kGroup / 2; half >= 1; half /= 2)
+    #pragma GCC unroll 16
+    for (std::size_t l = 0; l < half; ++l) p[l] = p[l] + p[l + half];
+  return p[0];
+}
+
 // out[i][k] += sum over samples of A[:, i] . C[:, k] for a block of NI x NK outputs. Sample b
 // goes to partial sum b mod kGroup; the kGroup partials are added in order at the end.
 template <typename V, std::size_t NI, std::size_t NK>
@@ -155,12 +167,12 @@ template <typename V, std::size_t NI, std::size_t NK>
   for (std::size_t i = 0; i < NI; ++i)
     #pragma GCC unroll 32
     for (std::size_t k = 0; k < NK; ++k) {
-      float sum = 0.0f;
+      float partial[kGroup];
       #pragma GCC unroll 32
       for (std::size_t part = 0; part < parts; ++part)
         #pragma GCC unroll 32
-        for (std::size_t lane = 0; lane < lanes; ++lane) sum += acc[part][i][k][lane];
-      out[(i0 + i) * k_count + k0 + k] += sum;
+        for (std::size_t lane = 0; lane < lanes; ++lane) partial[part * lanes + lane] = acc[part][i][k][lane];
+      out[(i0 + i) * k_count + k0 + k] += sum_of_group(partial);
     }
 }
 

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <vector>
 
+#include "simd/lanes.hpp"
+
 namespace superpos {
 
 std::string to_string(Activation activation) {
@@ -18,29 +20,48 @@ Eigen::VectorXf feature_importance(int features, double decay) {
 
 namespace {
 
-float activate(Activation activation, float z) {
-  return activation == Activation::relu ? (z > 0.0f ? z : 0.0f) : z;
+// reconstruct on samples [b0, b0 + 8): the per-sample arithmetic of the scalar formulation
+// (h_k = sum over i in order of x_i W_ik, starting from 0; then out_i = act(sum over k of h_k W_ik
+// + b_i)), eight samples per vector. Each lane does exactly the scalar sequence of roundings (no
+// fused multiply-adds: -ffp-contract=off), so the outputs are those the loss sees, bit for bit.
+[[gnu::always_inline]] inline void reconstruct_block(const ToyModel& model, const float* x, Eigen::Index ld,
+                                                     float* hidden, float* out) {
+  const Eigen::Index features = model.weights.rows(), hidden_dims = model.weights.cols();
+  const bool relu = model.activation == Activation::relu;
+  for (Eigen::Index k = 0; k < hidden_dims; ++k) {
+    simd::f8 sum = {};
+    for (Eigen::Index i = 0; i < features; ++i) sum += simd::load8(x + i * ld) * model.weights(i, k);
+    simd::store8(hidden + 8 * k, sum);
+  }
+  for (Eigen::Index i = 0; i < features; ++i) {
+    simd::f8 sum = {};
+    for (Eigen::Index k = 0; k < hidden_dims; ++k) sum += simd::load8(hidden + 8 * k) * model.weights(i, k);
+    sum = sum + model.bias[i];
+    if (relu) sum = sum > 0.0f ? sum : simd::f8{};
+    simd::store8(out + i * ld, sum);
+  }
 }
 
 }  // namespace
 
+// Eight samples at a time (a held-out evaluation reconstructs up to 2^20 of them: per sample it
+// took a third of relu_09's whole process). Samples past the last whole eight go through a
+// zero-padded copy.
+SUPERPOS_SIMD_CLONES
 Batch reconstruct(const ToyModel& model, const Batch& inputs) {
-  // Each sample in the model's own order of operations, so that the values equal those the loss sees.
-  Batch output(inputs.rows(), inputs.cols());
-  const Eigen::Index features = model.weights.rows();
-  const Eigen::Index hidden_dims = model.weights.cols();
-  std::vector<float> hidden(static_cast<std::size_t>(hidden_dims));
-  for (Eigen::Index b = 0; b < inputs.rows(); ++b) {
-    for (Eigen::Index k = 0; k < hidden_dims; ++k) {
-      float sum = 0.0f;
-      for (Eigen::Index i = 0; i < features; ++i) sum += inputs(b, i) * model.weights(i, k);
-      hidden[static_cast<std::size_t>(k)] = sum;
-    }
-    for (Eigen::Index i = 0; i < features; ++i) {
-      float sum = 0.0f;
-      for (Eigen::Index k = 0; k < hidden_dims; ++k) sum += hidden[static_cast<std::size_t>(k)] * model.weights(i, k);
-      output(b, i) = activate(model.activation, sum + model.bias[i]);
-    }
+  const Eigen::Index rows = inputs.rows(), features = inputs.cols();
+  Batch output(rows, features);
+  std::vector<float> hidden(static_cast<std::size_t>(8 * model.weights.cols()));
+  const Eigen::Index whole = rows / 8 * 8;
+  for (Eigen::Index b = 0; b < whole; b += 8)
+    reconstruct_block(model, inputs.data() + b, rows, hidden.data(), output.data() + b);
+  if (whole < rows) {
+    std::vector<float> x(static_cast<std::size_t>(8 * features), 0.0f), out(x.size());
+    for (Eigen::Index i = 0; i < features; ++i)
+      for (Eigen::Index b = whole; b < rows; ++b) x[static_cast<std::size_t>(i * 8 + b - whole)] = inputs(b, i);
+    reconstruct_block(model, x.data(), 8, hidden.data(), out.data());
+    for (Eigen::Index i = 0; i < features; ++i)
+      for (Eigen::Index b = whole; b < rows; ++b) output(b, i) = out[static_cast<std::size_t>(i * 8 + b - whole)];
   }
   return output;
 }
