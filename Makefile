@@ -493,7 +493,8 @@ crosscheck: $(BIN)
 
 # ---- speed ----------------------------------------------------------------------------------------
 # Times training against the article's PyTorch code (when python3-torch is installed), the random-
-# number floor, a larger model, and the report's robustness runs under make -j2. Writes
+# number floor, a larger model, the report's robustness runs under make -j2, and the paper's sweeps
+# whole on 1 and 2 threads beside the notebook on a GPU (report/anchors/, measured elsewhere). Writes
 # $(BENCH)/bench.csv and bench.md; the next `make report` puts the table in its appendix.
 bench: $(BIN) $(HASHES)/trainer.hash
 	@rm -rf $(BENCH)/seeds
@@ -505,6 +506,7 @@ bench: $(BIN) $(HASHES)/trainer.hash
 	  echo $$(( (finished - started) / 1000000 )) > $(BENCH)/seed-runs-ms.txt
 	@rm -rf $(BENCH)/seeds
 	$(BIN) bench $(CONFIG_FILES:%=--config %) --repeats 9 --scaling \
+	  $(PAPER_CONFIGS:%=--paper-sweep %) --anchors $(REPORT_DIR)/anchors/notebook_sweeps_h200.jsonl \
 	  --torch tests/reference/torch_reference.py --out $(BENCH) \
 	  --seed-runs $(words $(BENCH_SEED_RUNS)) --seed-runs-seconds $$(awk '{print $$1 / 1000}' $(BENCH)/seed-runs-ms.txt)
 

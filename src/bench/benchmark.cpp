@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <cstdio>
 #include <fmt/format.h>
@@ -16,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "io/config.hpp"
+#include "io/read_file.hpp"
 #include "random/torch_generator.hpp"
 #include "train/batch_sampler.hpp"
 #include "train/trainer.hpp"
@@ -213,6 +216,117 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
   if (seed_runs)
     md += fmt::format("\nThe report's {} robustness runs, trained by `make -j2` as `make report` does: {:.1f} s "
                       "in all.\n", seed_runs->runs, seed_runs->seconds);
+  return md;
+}
+
+double sweep_floor_seconds(const TrainSettings& settings, int instances, bool shared_stream, long sample_steps) {
+  const long steps = std::min(settings.steps, sample_steps);
+  TorchGenerator generator(settings.seed);
+  const auto started = std::chrono::steady_clock::now();
+  if (shared_stream) {
+    // The notebook draws (batch, instances, features) values and as many uniforms for the mask.
+    std::vector<float> values(static_cast<std::size_t>(settings.batch) * instances * settings.features), mask(values.size());
+    for (long step = 0; step < steps; ++step) {
+      generator.fill_uniform(values);
+      generator.fill_uniform(mask);
+    }
+  } else {
+    // Each instance draws its own batch; one instance's draws, times the instances.
+    Batch inputs(settings.batch, settings.features);
+    BatchScratch scratch;
+    for (long step = 0; step < steps; ++step) draw_batch(generator, settings.sparsity, inputs, scratch, settings.input);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double per_step = seconds / static_cast<double>(steps);
+  return per_step * static_cast<double>(settings.steps) * (shared_stream ? 1 : instances);
+}
+
+namespace {
+
+// The anchor for `sweep` at `steps` from the JSON-lines file, if it has one.
+std::optional<std::pair<double, std::string>> anchor_for(const std::string& anchors, const std::string& sweep, long steps) {
+  if (anchors.empty()) return std::nullopt;
+  const std::string text = read_file(anchors);
+  std::size_t start = 0, line_number = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json entry;
+    try {
+      entry = nlohmann::json::parse(line);
+      if (entry.at("sweep").get<std::string>() == sweep && entry.at("steps").get<long>() == steps)
+        return std::pair{entry.at("seconds").get<double>(), entry.value("gpu", entry.value("device", std::string("?")))};
+    } catch (const nlohmann::json::exception& error) {
+      throw InputError(fmt::format("{}: line {}: not an anchor record ({})", anchors, line_number, error.what()));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+PaperSweepRow time_paper_sweep(const std::string& binary, const std::string& config_path, const std::string& scratch,
+                               const std::string& anchors, int repeats) {
+  const RunConfig config = load_run_config(config_path, std::map<std::string, std::string>{});
+  PaperSweepRow row;
+  row.name = config.name;
+  row.instances = static_cast<int>(instance_count(config));
+  row.features = config.train.features;
+  row.hidden = config.train.hidden;
+  row.steps = config.train.steps;
+  row.shared_stream = config.shared_stream;
+  auto argv = [&](int threads) {
+    return std::vector<std::string>{binary, "train", "--config", config_path, "--threads", std::to_string(threads),
+                                    "--out", scratch, "--quiet"};
+  };
+  double ignored_rss = 0.0;
+  row.one_thread = time_training_processes(argv(1), scratch, repeats, ignored_rss);
+  row.two_threads = time_training_processes(argv(2), scratch, repeats, ignored_rss);
+  row.floor_seconds = sweep_floor_seconds(config.train, row.instances, config.shared_stream);
+  if (const auto anchor = anchor_for(anchors, row.name, row.steps)) {
+    row.anchor_seconds = anchor->first;
+    row.anchor_device = anchor->second;
+  }
+  return row;
+}
+
+std::string paper_sweeps_csv(const std::vector<PaperSweepRow>& rows) {
+  std::string csv = "sweep,instances,features,hidden,steps,superpos_1_thread_s,superpos_2_threads_s,draws_floor_1_core_s,"
+                    "notebook_gpu_s_measured_elsewhere,gpu\n";
+  for (const PaperSweepRow& r : rows)
+    csv += fmt::format("{},{},{},{},{},{:.3f},{:.3f},{:.3f},{},{}\n", r.name, r.instances, r.features, r.hidden, r.steps,
+                       r.one_thread.median(), r.two_threads.median(), r.floor_seconds,
+                       r.anchor_seconds ? fmt::format("{:.3f}", *r.anchor_seconds) : "", r.anchor_device);
+  return csv;
+}
+
+std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows) {
+  std::string md =
+      "\nThe paper's sweeps (`report/paper/`) at their configured steps, on 1 and 2 threads of this machine: "
+      "`superpos train`'s own time for the sweep, from the first instance's start to the last one's end (the "
+      "held-out evaluations included; process start-up and writing the folder not). The GPU column is the Anthropic notebook's own training loop on a data-centre "
+      "GPU, **measured elsewhere** (`report/anchors/`), not on this machine. The target: every sweep within a third "
+      "of the GPU's time on 2 threads, the geometry sweep within the GPU's time. The floor is the random draws "
+      "alone on one core (the stream must be PyTorch's, bit for bit).\n\n"
+      "| sweep | instances | size | steps | notebook on GPU (elsewhere) | superpos 1 thread | superpos 2 threads | "
+      "2 threads / GPU | target | draws floor (1 core) |\n"
+      "|---|--:|---|--:|--:|--:|--:|--:|---|--:|\n";
+  for (const PaperSweepRow& r : rows) {
+    const double two = r.two_threads.median();
+    const bool geometry = r.name.rfind("geometry", 0) == 0;
+    std::string target = "—", ratio = "—", gpu = "—";
+    if (r.anchor_seconds) {
+      const double limit = geometry ? *r.anchor_seconds : *r.anchor_seconds / 3.0;
+      target = fmt::format("≤ {:.1f} s: {}", limit, two <= limit ? "met" : "**not met**");
+      ratio = fmt::format("{:.2f}", two / *r.anchor_seconds);
+      gpu = fmt::format("{:.1f} s ({})", *r.anchor_seconds, r.anchor_device);
+    }
+    md += fmt::format("| {} | {} | {} x {} | {} | {} | {:.1f} s | {:.1f} s | {} | {} | {:.1f} s |\n", r.name, r.instances,
+                      r.features, r.hidden, r.steps, gpu, r.one_thread.median(), two, ratio, target, r.floor_seconds);
+  }
   return md;
 }
 

@@ -73,4 +73,28 @@ struct SweepTiming {
 std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optional<SeedRunsTiming>& seed_runs = {},
                            const std::optional<SweepTiming>& sweep = {});
 
+// One of the paper's sweeps (report/paper/*.ini) as a whole `superpos train` process, on 1 and 2
+// threads, beside the Anthropic notebook's time on a GPU as measured elsewhere (report/anchors/),
+// and the random-number floor: every draw the sweep takes, with no model, on one core.
+struct PaperSweepRow {
+  std::string name;
+  int instances = 0, features = 0, hidden = 0;
+  long steps = 0;
+  bool shared_stream = false;
+  Timing one_thread, two_threads;
+  double floor_seconds = 0.0;          // the draws alone, one core
+  std::optional<double> anchor_seconds;  // the notebook on the GPU, from the anchors file
+  std::string anchor_device;             // e.g. "NVIDIA H200"
+};
+
+// Times `config_path`'s sweep; `anchors` is the JSON-lines file (one object per sweep, with
+// "sweep", "gpu", "steps" and "seconds") or empty. The anchor is used only when its steps match.
+PaperSweepRow time_paper_sweep(const std::string& binary, const std::string& config_path,
+                               const std::string& scratch, const std::string& anchors, int repeats);
+// The draws of `steps` steps of one sweep instance's stream (or the shared stream), timed over at
+// most `sample_steps` steps and scaled: the floor under any trainer on this stream.
+double sweep_floor_seconds(const TrainSettings& settings, int instances, bool shared_stream, long sample_steps = 300);
+std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows);
+std::string paper_sweeps_csv(const std::vector<PaperSweepRow>& rows);
+
 }  // namespace superpos

@@ -30,6 +30,10 @@ int bench_command(const std::vector<std::string>& args) {
       "torch", po::value<std::string>(), "the PyTorch reference script (tests/reference/torch_reference.py)")(
       "seed-runs", po::value<int>(), "with --seed-runs-seconds: how many robustness runs `make -j2` trained")(
       "seed-runs-seconds", po::value<double>(), "how long they took")(
+      "paper-sweep", po::value<std::vector<std::string>>(), "one of the paper's sweeps (report/paper/*.ini), timed whole "
+      "on 1 and 2 threads, repeatable")(
+      "anchors", po::value<std::string>(), "JSON lines of the notebook's times on a GPU, measured elsewhere "
+      "(report/anchors/notebook_sweeps_h200.jsonl)")(
       "scaling", "add rows for the Anthropic paper's sizes: 20 x 5, 100 x 20 and 400 x 40, 1,000 steps each, and a 10-instance "
       "100 x 20 sweep on 1 and all threads (relu_09's other keys, or the last config's)");
   po::variables_map vm;
@@ -129,11 +133,21 @@ int bench_command(const std::vector<std::string>& args) {
     t.all_threads = time_training_processes(argv(t.threads), scratch, std::min(repeats, 3), ignored_rss);
     sweep = t;
   }
+  // The paper's sweeps, whole processes at their configured steps (the geometry sweep is minutes).
+  std::vector<PaperSweepRow> paper_rows;
+  if (vm.count("paper-sweep"))
+    for (const std::string& path : vm["paper-sweep"].as<std::vector<std::string>>()) {
+      fmt::print(stderr, "superpos bench: the paper's sweep {} on 1 and 2 threads\n", path);
+      paper_rows.push_back(time_paper_sweep(std::filesystem::read_symlink("/proc/self/exe").string(), path,
+                                            (out_dir / ".bench-run").string(),
+                                            vm.count("anchors") ? vm["anchors"].as<std::string>() : "", 1));
+    }
   write_file_atomically(out_dir / "bench.csv", bench_csv(rows));
+  if (!paper_rows.empty()) write_file_atomically(out_dir / "sweeps.csv", paper_sweeps_csv(paper_rows));
   std::optional<SeedRunsTiming> seed_runs;
   if (vm.count("seed-runs") && vm.count("seed-runs-seconds"))
     seed_runs = SeedRunsTiming{vm["seed-runs"].as<int>(), vm["seed-runs-seconds"].as<double>()};
-  const std::string table = bench_markdown(rows, seed_runs, sweep);
+  const std::string table = bench_markdown(rows, seed_runs, sweep) + (paper_rows.empty() ? "" : paper_sweeps_markdown(paper_rows));
   write_file_atomically(out_dir / "bench.md", table);
   std::cout << table;
   return kExitOk;
