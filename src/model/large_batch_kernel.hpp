@@ -15,6 +15,14 @@
 
 namespace superpos {
 
+// Each feature's nonzero entries of a batch-long matrix, as (sample, value) pairs from start[i] on;
+// start[features] ends the last.
+struct NonzeroLists {
+  std::vector<std::uint32_t> start;
+  std::vector<std::uint32_t> sample;
+  std::vector<float> value;
+};
+
 // Buffers of large_batch_kernel, sized on first use and reused: no allocation after the first step.
 struct LargeKernelScratch {
   simd::AlignedVector<float> x_padded;     // the input, when the batch is not a multiple of 8
@@ -22,17 +30,13 @@ struct LargeKernelScratch {
   simd::AlignedVector<float> grad_output;  // z = h W^T, then d loss / d z, a column per feature
   simd::AlignedVector<float> grad_hidden;  // d loss / d h = grad_z W, a column per hidden unit
   simd::AlignedVector<float> rows;         // h or d loss / d h sample by sample, padded to 16s (sparse input)
-  simd::AlignedVector<float> padded;       // W or d loss / d W, rows padded like `rows` (sparse input)
+  simd::AlignedVector<float> padded;       // W, rows padded like `rows` (sparse input or grad_z)
+  simd::AlignedVector<float> padded_grad;  // d loss / d W, rows padded like `rows` (sparse input or grad_z)
   simd::AlignedVector<float> weights_t;    // W^T, hidden x features
   simd::AlignedVector<float> grad_w;       // d loss / d W, features x hidden
-  std::vector<std::uint32_t> nonzero_start;   // per feature, where its nonzero inputs begin
-  std::vector<std::uint32_t> nonzero_sample;  // the samples of those inputs
-  std::vector<float> nonzero_value;           // and their values
-  simd::AlignedVector<float> grad_rows;    // d loss / d h sample by sample, padded to 16s (sparse grad_z)
-  simd::AlignedVector<float> padded_grad;  // d loss / d W, rows padded like `rows` (sparse grad_z)
-  std::vector<std::uint32_t> grad_start;   // the nonzero lists of d loss / d z, as those of the input
-  std::vector<std::uint32_t> grad_sample;
-  std::vector<float> grad_value;
+  simd::AlignedVector<float> grad_rows;    // d loss / d h sample by sample, padded like `rows` (sparse grad_z)
+  NonzeroLists input_lists;  // the input's nonzeros, feature by feature (sparse input)
+  NonzeroLists grad_lists;   // d loss / d z's nonzeros likewise (sparse grad_z)
   // Counts over every call, for the bench's "where the time goes": the entries of the input and of
   // d loss / d z, and how many of each were nonzero (the share the sparse products skip).
   std::uint64_t entries = 0, input_nonzeros = 0, grad_nonzeros = 0;

@@ -1,5 +1,6 @@
-// large_batch_kernel for baseline: compiled with the project's baseline -march (src/CMakeLists.txt), so that its
-// products are FMA chains in the widest registers this variant may use.
+// large_batch_kernel for CPUs without AVX2 and FMA, and the only variant under the sanitizers:
+// compiled with the project's baseline -march, its fused multiply-adds are std::fma lane by lane
+// (large_kernel_blocks.hpp), which round as the FMA instructions of the other two variants do.
 #include "model/large_kernel_body.hpp"
 #include "model/large_kernel_variants.hpp"
 

@@ -8,9 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
-
 #include <cmath>
+#include <type_traits>
 
 #include "simd/lanes.hpp"
 // The AVX-512 and AVX2 variants, chosen at run time; not under AddressSanitizer (as
@@ -142,7 +141,7 @@ template <typename W>
 }
 
 // out[i][k] += sum over samples of A[:, i] . C[:, k] for a block of NI x NK outputs. Sample b
-// goes to partial sum b mod kGroup; the kGroup partials are added in order at the end.
+// goes to partial sum b mod kGroup; the kGroup partials are added at the end by sum_of_group.
 template <typename V, std::size_t NI, std::size_t NK>
 [[gnu::always_inline]] inline void column_dots_block(const float* a, const float* c, std::size_t ld,
                                                      std::size_t k_count, float* out, std::size_t i0,

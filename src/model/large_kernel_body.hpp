@@ -33,6 +33,50 @@ struct Narrow {
   static constexpr auto nonzero_lists = nonzero_lists_scalar;
 };
 
+// `count` rows of `width` floats, `from_stride` apart, copied to rows `to_stride` apart: W or its
+// gradient between its own layout and rows padded to whole groups (the padding is zeroed once, by
+// the caller's assign, and never written).
+inline void copy_rows(const float* from, std::size_t from_stride, std::size_t count, std::size_t width, float* to,
+                      std::size_t to_stride) {
+  for (std::size_t r = 0; r < count; ++r) std::copy_n(from + r * from_stride, width, to + r * to_stride);
+}
+
+// h or grad_h between a column per hidden unit (leading dimension ld) and a padded row per sample.
+inline void columns_to_rows(const float* columns, std::size_t ld, std::size_t hidden, std::size_t stride, float* rows) {
+  for (std::size_t b = 0; b < ld; ++b)
+    for (std::size_t k = 0; k < hidden; ++k) rows[b * stride + k] = columns[k * ld + b];
+}
+inline void rows_to_columns(const float* rows, std::size_t ld, std::size_t hidden, std::size_t stride, float* columns) {
+  for (std::size_t k = 0; k < hidden; ++k)
+    for (std::size_t b = 0; b < ld; ++b) columns[k * ld + b] = rows[b * stride + k];
+}
+
+// The nonzero lists of a batch-long matrix (features columns, leading dimension ld).
+template <typename W>
+[[gnu::always_inline]] inline void build_lists(const float* columns, std::size_t ld, std::size_t features,
+                                               NonzeroLists& lists) {
+  lists.start.resize(features + 1);
+  lists.sample.resize(features * ld + kGroup);
+  lists.value.resize(features * ld + kGroup);
+  W::nonzero_lists(columns, ld, features, lists.start.data(), lists.sample.data(), lists.value.data());
+}
+template <typename V>
+[[gnu::always_inline]] inline void scatter_lists(const NonzeroLists& lists, std::size_t features, const float* w_rows,
+                                                 std::size_t stride, float* rows) {
+  scatter_all<V>(lists.start.data(), lists.sample.data(), lists.value.data(), features, w_rows, stride, rows);
+}
+template <typename V>
+[[gnu::always_inline]] inline void gather_lists(const NonzeroLists& lists, std::size_t features, const float* rows,
+                                                std::size_t stride, float* out_rows) {
+  gather_all<V>(lists.start.data(), lists.sample.data(), lists.value.data(), features, rows, stride, out_rows);
+}
+
+inline std::size_t count_nonzero(const float* values, std::size_t count) {
+  std::size_t nonzero = 0;
+  for (std::size_t p = 0; p < count; ++p) nonzero += values[p] != 0.0f;
+  return nonzero;
+}
+
 template <typename W>
 [[gnu::always_inline]] inline void kernel_body(const float* weights, const float* bias, bool relu,
                                                const float* x_columns, const float* importance,
@@ -43,7 +87,7 @@ template <typename W>
   const float* x = x_columns;
   if (ld != batch) {  // pad each column to whole vectors with zeros
     s.x_padded.assign(features * ld, 0.0f);
-    for (std::size_t i = 0; i < features; ++i) std::copy_n(x_columns + i * batch, batch, s.x_padded.data() + i * ld);
+    copy_rows(x_columns, batch, features, batch, s.x_padded.data(), ld);
     x = s.x_padded.data();
   }
   s.hidden.resize(hidden * ld);
@@ -56,29 +100,25 @@ template <typename W>
 
   // Below a quarter of the entries nonzero, x W and x^T grad_h go over the input's nonzeros alone:
   // at sparsity 0.9 that is a tenth of the work of the dense products.
-  std::size_t count = 0;
-  for (std::size_t p = 0; p < features * ld; ++p) count += x[p] != 0.0f;
+  const std::size_t count = count_nonzero(x, features * ld);
   // The products over nonzero lists read and write a sample's whole row of h or grad_h at once:
   // rows padded with zeros to whole groups of 16 floats, up to 64 hidden units.
   const std::size_t stride = (hidden + kGroup - 1) / kGroup * kGroup;
-  const bool sparse = stride <= kMaxSparseGroups * kGroup && 4 * count < batch * features;
+  const bool lists_fit = stride <= kMaxSparseGroups * kGroup;
+  const bool sparse = lists_fit && 4 * count < batch * features;
   using V = typename W::V;
-  if (sparse) {
-    s.nonzero_start.resize(features + 1);
-    s.nonzero_sample.resize(features * ld + kGroup);
-    s.nonzero_value.resize(features * ld + kGroup);
-    W::nonzero_lists(x, ld, features, s.nonzero_start.data(), s.nonzero_sample.data(), s.nonzero_value.data());
+  auto pad_weights = [&] {
     s.padded.assign(features * stride, 0.0f);
-    for (std::size_t i = 0; i < features; ++i) std::copy_n(weights + i * hidden, hidden, s.padded.data() + i * stride);
-  }
+    copy_rows(weights, hidden, features, hidden, s.padded.data(), stride);
+  };
 
-  // h = x W
+  // h = x W; with the sparse input, h is also left sample by sample in s.rows.
   if (sparse) {
+    build_lists<W>(x, ld, features, s.input_lists);
+    pad_weights();
     s.rows.assign(ld * stride, 0.0f);
-    scatter_all<V>(s.nonzero_start.data(), s.nonzero_sample.data(), s.nonzero_value.data(), features,
-                   s.padded.data(), stride, s.rows.data());
-    for (std::size_t k = 0; k < hidden; ++k)
-      for (std::size_t b = 0; b < ld; ++b) s.hidden[k * ld + b] = s.rows[b * stride + k];
+    scatter_lists<V>(s.input_lists, features, s.padded.data(), stride, s.rows.data());
+    rows_to_columns(s.rows.data(), ld, hidden, stride, s.hidden.data());
   } else {
     small_product<W>(x, ld, features, weights, hidden, s.hidden.data());
   }
@@ -92,53 +132,39 @@ template <typename W>
   // Behind a ReLU, d loss / d z is zero wherever the output is zero: in a sparse model most of
   // the batch (only the features present, and the few others that interfere, pass). Below a
   // quarter of the entries nonzero, grad_z W and grad_z^T h also go over its nonzeros alone.
-  std::size_t grad_count = 0;
-  for (std::size_t p = 0; p < features * ld; ++p) grad_count += s.grad_output[p] != 0.0f;
-  const bool grad_sparse = stride <= kMaxSparseGroups * kGroup && 4 * grad_count < batch * features;
+  const std::size_t grad_count = count_nonzero(s.grad_output.data(), features * ld);
+  const bool grad_sparse = lists_fit && 4 * grad_count < batch * features;
   s.entries += batch * features;
   s.input_nonzeros += count;
   s.grad_nonzeros += grad_count;
+
+  // The decoder's part first: grad_h (as columns, or as rows when grad_z is sparse) and grad_z^T h.
   if (grad_sparse) {
     if (!sparse) {
-      s.padded.assign(features * stride, 0.0f);
-      for (std::size_t i = 0; i < features; ++i) std::copy_n(weights + i * hidden, hidden, s.padded.data() + i * stride);
-      // h sample by sample (the sparse input's scatter left it so already).
+      pad_weights();
       s.rows.assign(ld * stride, 0.0f);
-      for (std::size_t b = 0; b < ld; ++b)
-        for (std::size_t k = 0; k < hidden; ++k) s.rows[b * stride + k] = s.hidden[k * ld + b];
+      columns_to_rows(s.hidden.data(), ld, hidden, stride, s.rows.data());
     }
-    s.grad_start.resize(features + 1);
-    s.grad_sample.resize(features * ld + kGroup);
-    s.grad_value.resize(features * ld + kGroup);
-    W::nonzero_lists(s.grad_output.data(), ld, features, s.grad_start.data(), s.grad_sample.data(), s.grad_value.data());
+    build_lists<W>(s.grad_output.data(), ld, features, s.grad_lists);
     s.grad_rows.assign(ld * stride, 0.0f);
-    scatter_all<V>(s.grad_start.data(), s.grad_sample.data(), s.grad_value.data(), features, s.padded.data(), stride,
-                   s.grad_rows.data());
+    scatter_lists<V>(s.grad_lists, features, s.padded.data(), stride, s.grad_rows.data());
     s.padded_grad.assign(features * stride, 0.0f);
-    gather_all<V>(s.grad_start.data(), s.grad_sample.data(), s.grad_value.data(), features, s.rows.data(), stride,
-                  s.padded_grad.data());
-    if (sparse)
-      gather_all<V>(s.nonzero_start.data(), s.nonzero_sample.data(), s.nonzero_value.data(), features,
-                    s.grad_rows.data(), stride, s.padded_grad.data());
-    for (std::size_t i = 0; i < features; ++i) std::copy_n(s.padded_grad.data() + i * stride, hidden, s.grad_w.data() + i * hidden);
-    if (!sparse) {
-      for (std::size_t k = 0; k < hidden; ++k)
-        for (std::size_t b = 0; b < ld; ++b) s.grad_hidden[k * ld + b] = s.grad_rows[b * stride + k];
-      column_dots<W>(x, features, s.grad_hidden.data(), hidden, ld, s.grad_w.data());
-    }
-    for (std::size_t p = 0; p < features * hidden; ++p) grad_weights[p] = s.grad_w[p];
-    return;
-  }
-  small_product<W>(s.grad_output.data(), ld, features, weights, hidden, s.grad_hidden.data());
-  column_dots<W>(s.grad_output.data(), features, s.hidden.data(), hidden, ld, s.grad_w.data());
-  if (sparse) {
-    for (std::size_t b = 0; b < ld; ++b)
-      for (std::size_t k = 0; k < hidden; ++k) s.rows[b * stride + k] = s.grad_hidden[k * ld + b];
-    for (std::size_t i = 0; i < features; ++i) std::copy_n(s.grad_w.data() + i * hidden, hidden, s.padded.data() + i * stride);
-    gather_all<V>(s.nonzero_start.data(), s.nonzero_sample.data(), s.nonzero_value.data(), features, s.rows.data(),
-                  stride, s.padded.data());
-    for (std::size_t i = 0; i < features; ++i) std::copy_n(s.padded.data() + i * stride, hidden, s.grad_w.data() + i * hidden);
+    gather_lists<V>(s.grad_lists, features, s.rows.data(), stride, s.padded_grad.data());
   } else {
+    small_product<W>(s.grad_output.data(), ld, features, weights, hidden, s.grad_hidden.data());
+    column_dots<W>(s.grad_output.data(), features, s.hidden.data(), hidden, ld, s.grad_w.data());
+    if (sparse) {
+      s.grad_rows.assign(ld * stride, 0.0f);
+      columns_to_rows(s.grad_hidden.data(), ld, hidden, stride, s.grad_rows.data());
+      s.padded_grad.assign(features * stride, 0.0f);
+      copy_rows(s.grad_w.data(), hidden, features, hidden, s.padded_grad.data(), stride);
+    }
+  }
+  // Then the encoder's, x^T grad_h: over the input's nonzero lists, or dense.
+  if (sparse) gather_lists<V>(s.input_lists, features, s.grad_rows.data(), stride, s.padded_grad.data());
+  if (sparse || grad_sparse) copy_rows(s.padded_grad.data(), stride, features, hidden, s.grad_w.data(), hidden);
+  if (!sparse) {
+    if (grad_sparse) rows_to_columns(s.grad_rows.data(), ld, hidden, stride, s.grad_hidden.data());
     column_dots<W>(x, features, s.grad_hidden.data(), hidden, ld, s.grad_w.data());
   }
   for (std::size_t p = 0; p < features * hidden; ++p) grad_weights[p] = s.grad_w[p];
