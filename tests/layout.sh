@@ -6,7 +6,8 @@
 #    at 100 px per inch) and all its text in one font at one size (DejaVu Sans, 12 px; sub- and
 #    superscripts at 0.8 of that);
 #  - LaTeX set no line wider than the text block by more than 1 pt, and no page overfull;
-#  - math in captions went through pandoc (no literal "W W^T" in the HTML).
+#  - math in captions went through pandoc (no literal "W W^T" in the HTML);
+#  - a command's '--' prints as two hyphens in the PDF, not the typewriter font's dash ligature.
 #   BUILD=DIR   the build tree whose reference build to read (default build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +41,10 @@ for log in "$OUT/report/report-latex.log" "$OUT/report/paper-latex.log"; do
 done
 
 ! grep -q 'W W^T' "$OUT/report/report.html" || fail "report.html prints 'W W^T' literally"
+# A command's options print with both hyphens (the typewriter font's '--' ligature made one dash).
+pdf_text=$(pdftotext "$OUT/report/report.pdf" - 2>/dev/null || true)
+grep -q -- '--config ' <<<"$pdf_text" || fail "report.pdf: no '--config' with two hyphens in the commands it prints"
+! grep -q -- $'\xe2\x80\x93config' <<<"$pdf_text" || fail "report.pdf prints '--config' as an en dash"
 [ -s "$OUT/report/report.pdf" ] || fail "no PDF"
 [ -s "$OUT/report/paper.pdf" ] && [ -s "$OUT/report/paper.html" ] || fail "no paper.html or paper.pdf"
 grep -q 'href="paper.html"' "$OUT/report/report.html" || fail "report.html does not link the paper's chapters"
