@@ -78,3 +78,68 @@ TEST_CASE("The notebook trainer refuses settings it cannot train", "[notebook]")
   s.train.steps = 0;
   CHECK_THROWS_WITH(train_notebook(s), Catch::Contains("steps, batch and log_every"));
 }
+
+namespace {
+
+NotebookSettings small_sweep(unsigned threads) {
+  NotebookSettings settings;
+  TrainSettings& t = settings.train;
+  t.features = 6;
+  t.hidden = 2;
+  t.activation = Activation::relu;
+  t.steps = 40;
+  t.batch = 64;
+  t.log_every = 7;
+  t.schedule = LrSchedule::constant;
+  t.feature_loss = FeatureLoss::mean;
+  settings.presence = sweep_presence(20.0, 0.0, 1.0, 5);
+  settings.threads = threads;
+  return settings;
+}
+
+}  // namespace
+
+TEST_CASE("A notebook sweep is the same sweep on any number of threads", "[notebook]") {
+  // The threads share out each step's instances and draw the next step's batch meanwhile; every
+  // instance must still see the one-thread draws in the one-thread order. A buffer swapped a step
+  // early, or a draw raced with a read, moves W in the first steps.
+  const NotebookResult one = train_notebook(small_sweep(1));
+  for (unsigned threads : {2u, 3u, 8u}) {
+    INFO(threads << " threads");
+    const NotebookResult many = train_notebook(small_sweep(threads));
+    REQUIRE(many.instances.size() == one.instances.size());
+    CHECK(many.draws_used == one.draws_used);
+    for (std::size_t k = 0; k < one.instances.size(); ++k) {
+      CHECK(many.instances[k].weights == one.instances[k].weights);
+      CHECK(many.instances[k].bias == one.instances[k].bias);
+      REQUIRE(many.losses[k].size() == one.losses[k].size());
+      for (std::size_t r = 0; r < one.losses[k].size(); ++r) {
+        CHECK(many.losses[k][r].step == one.losses[k][r].step);
+        CHECK(many.losses[k][r].loss == one.losses[k][r].loss);
+      }
+    }
+  }
+}
+
+TEST_CASE("A diverging notebook sweep stops where one thread stops, on any number of threads", "[notebook]") {
+  // lr 1e30 sends W past float's range within two steps in every instance; the error must name
+  // the same step and last finite loss (instance 0's, the first one thread meets) on any count.
+  auto divergence = [](unsigned threads) {
+    NotebookSettings settings = small_sweep(threads);
+    settings.train.lr = 1e30;
+    try {
+      train_notebook(settings);
+    } catch (const DivergenceError& error) {
+      return std::pair{error.step, error.last_finite_loss};
+    }
+    FAIL("no divergence reported on " << threads << " threads");
+    return std::pair{-1L, 0.0};
+  };
+  const auto one = divergence(1);
+  CHECK(one.first <= 2);
+  for (unsigned threads : {2u, 3u}) {
+    const auto many = divergence(threads);
+    CHECK(many.first == one.first);
+    CHECK((many.second == one.second || (std::isnan(many.second) && std::isnan(one.second))));
+  }
+}

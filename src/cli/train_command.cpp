@@ -168,6 +168,8 @@ int train_shared_sweep(const ParsedRun& parsed, const std::vector<std::string>& 
   const auto errors = run_on_threads(decays, threads, [&](std::size_t d) {
     NotebookSettings settings = notebook_settings(sweep);
     settings.train = instance_config(sweep, d * per_decay).train;
+    // The threads the decays leave idle share out one decay's instances (a single sweep: all).
+    settings.threads = std::max(1u, budget.threads() / threads);
     const NotebookResult trained = train_notebook(settings);
     for (std::size_t k = 0; k < per_decay; ++k) {
       TrainResult one;

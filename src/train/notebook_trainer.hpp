@@ -24,6 +24,9 @@ struct NotebookSettings {
   // are not read: the values are uniform, and each instance has its own presence probability.
   TrainSettings train;
   std::vector<float> presence;  // one per instance: P(a feature is present) = 1 - S, as a float32
+  // Threads for this one sweep: the instances of a step and the next step's draws are shared out
+  // among them. The result is the same for any count.
+  unsigned threads = 1;
 };
 
 struct NotebookResult {
