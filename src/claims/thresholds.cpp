@@ -31,7 +31,7 @@ Thresholds load_thresholds(const std::filesystem::path& path) {
       {"represented_norm", &t.represented_norm},
       {"trend_agreement", &t.trend_agreement},
       {"fraction_tolerance", &t.fraction_tolerance},
-      {"plateau_instances", &t.plateau_instances},
+      {"plateau_flatness", &t.plateau_flatness},
       {"phase_boundary_steps", &t.phase_boundary_steps}};
   po::options_description options;
   for (const auto& [key, target] : keys) options.add_options()(key.c_str(), po::value<double>(target)->required());

@@ -23,7 +23,7 @@ struct Thresholds {
   double represented_norm = 0.5;       // a row at least this long is a represented feature
   double trend_agreement = 0.5;        // Kendall's tau for "grows (falls) with sparsity"
   double fraction_tolerance = 1.0 / 30; // "near" one of the paper's fractions 1, 3/4, 2/3, 1/2, 2/5, 1/3
-  double plateau_instances = 3;        // consecutive sparsities for "sticks at 1/2"
+  double plateau_flatness = 2;         // "sticks at 1/2": the band spans this many times a steady fall's width
   double phase_boundary_steps = 1;     // grid steps of relative importance from 1
 };
 

@@ -139,7 +139,8 @@ int paper_command(const std::vector<std::string>& args) {
   context.figures_dir = (out / "figures").string();
   context.threshold_values = {{"represented_norm", thresholds.represented_norm},
                               {"fraction_tolerance", thresholds.fraction_tolerance},
-                              {"trend_agreement", thresholds.trend_agreement}};
+                              {"trend_agreement", thresholds.trend_agreement},
+                              {"plateau_flatness", thresholds.plateau_flatness}};
   // Fill first: a template error stops before any figure is drawn or anything replaced.
   const std::string filled = fill_paper(read_file(template_path), template_path, context);
   ensure_output_directory(out.parent_path().empty() ? fs::path(".") : out.parent_path());

@@ -154,6 +154,58 @@ double even_share_near(const std::vector<double>& fractions, double tolerance, d
   return covered / (1.0 - low);
 }
 
+Plateau longest_plateau(const std::vector<double>& x, const std::vector<double>& y, double level, double tolerance) {
+  if (x.size() != y.size()) throw std::invalid_argument("longest_plateau: x and y differ in length");
+  const double low = level - tolerance, high = level + tolerance;
+  auto inside = [&](double v) { return v >= low && v <= high; };
+  Plateau best, current;
+  bool found = false, open = false;  // open: `current` reaches the last grid point looked at
+  auto close = [&] {
+    if (open && (!found || current.log_width() > best.log_width())) best = current, found = true;
+    open = false;
+  };
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    if (!(x[k] > 0.0) || (k > 0 && !(x[k] > x[k - 1]))) throw std::invalid_argument("longest_plateau: x must ascend from above 0");
+    if (k > 0) {
+      // The stretch of segment [k-1, k] inside the band, as fractions a <= b of it.
+      const double y0 = y[k - 1], y1 = y[k], dy = y1 - y0;
+      double a = 0.0, b = 1.0;
+      if (dy == 0.0) {
+        if (!inside(y0)) a = 1.0, b = 0.0;
+      } else {
+        const double t_low = (low - y0) / dy, t_high = (high - y0) / dy;
+        a = std::max(0.0, std::min(t_low, t_high));
+        b = std::min(1.0, std::max(t_low, t_high));
+      }
+      const double u0 = std::log(x[k - 1]), u1 = std::log(x[k]);
+      auto at = [&](double f) { return f <= 0.0 ? x[k - 1] : f >= 1.0 ? x[k] : std::exp(u0 + f * (u1 - u0)); };
+      if (a <= b) {
+        if (!(open && a == 0.0)) {  // a stretch that does not continue the open one starts anew
+          close();
+          current = Plateau{at(a), at(a), 0};
+          open = true;
+        }
+        current.to = at(b);
+        if (b < 1.0) close();
+      } else {
+        close();
+      }
+    }
+    if (inside(y[k])) {
+      if (!open) {
+        close();
+        current = Plateau{x[k], x[k], 0};
+        open = true;
+      }
+      ++current.grid_points;
+    } else {
+      close();
+    }
+  }
+  close();
+  return best;
+}
+
 std::vector<PhaseCell> phase_cells(const SweepResults& sweep, double min_norm) {
   std::vector<PhaseCell> cells;
   for (const SweepInstance& instance : sweep.instances) {
@@ -376,30 +428,34 @@ ClaimResult check_geometry_dimensions_fall(const SweepResults& geometry, const T
 
 ClaimResult check_geometry_sticks_at_half(const SweepResults& geometry, const Thresholds& t) {
   const auto sorted = by_sparsity(geometry);
-  std::vector<double> dims;
-  std::size_t best = 0, best_end = 0, run = 0;
-  for (std::size_t k = 0; k < sorted.size(); ++k) {
-    dims.push_back(dimensions_per_feature(sorted[k]->run.model.weights));
-    run = std::abs(dims.back() - 0.5) <= t.fraction_tolerance ? run + 1 : 0;
-    if (run > best) {
-      best = run;
-      best_end = k;
-    }
+  std::vector<double> x, dims;
+  for (const SweepInstance* i : sorted) {
+    x.push_back(1.0 / (1.0 - i->sparsity));
+    dims.push_back(dimensions_per_feature(i->run.model.weights));
   }
-  std::string where = "none";
-  if (best > 0) {
-    // The run and one sparsity either side, so that a reader sees how near the plateau's ends are.
-    const std::size_t first = best_end + 1 - best;
-    std::vector<std::string> around;
-    for (std::size_t k = first > 0 ? first - 1 : 0; k <= std::min(best_end + 1, sorted.size() - 1); ++k)
-      around.push_back(fmt::format("{:.3f} at 1/(1−S) = {:.3g}", dims[k], 1.0 / (1.0 - sorted[k]->sparsity)));
-    where = fmt::format("around it: {}", fmt::join(around, ", "));
-  }
+  // What a curve falling at the sweep's mean rate (per factor e of 1/(1-S)) would spend in the
+  // band: a plateau is a stretch where the fall is at most 1/plateau_flatness of that rate.
+  const double span = std::log(x.back() / x.front());
+  const double mean_fall = span > 0.0 ? (dims.front() - dims.back()) / span : 0.0;
+  const double steady_width = mean_fall > 0.0 ? 2.0 * t.fraction_tolerance / mean_fall : HUGE_VAL;
+  const Plateau p = longest_plateau(x, dims, 0.5, t.fraction_tolerance);
+  double grid_step = 1.0;
+  for (std::size_t k = 1; k < x.size(); ++k) grid_step = std::max(grid_step, x[k] / x[k - 1]);
+  const std::string measured =
+      p.grid_points == 0
+          ? fmt::format("no sparsity within 1/2 ± {:.3f}; the sweep falls {:.3f} per factor e of 1/(1−S)",
+                        t.fraction_tolerance, mean_fall)
+          : fmt::format("within 1/2 ± {:.3f} from 1/(1−S) = {:.3g} to {:.3g} ({} grid points; grid step ×{:.3g}): a factor "
+                        "{:.2f}, {:.1f} times the {:.2f} a steady fall at the sweep's mean rate ({:.3f} per factor e) "
+                        "would spend there",
+                        t.fraction_tolerance, p.from, p.to, p.grid_points, grid_step, std::exp(p.log_width()),
+                        p.log_width() / steady_width, std::exp(steady_width), mean_fall);
   return claim("geometry.sticks_at_half", "geometry", "Dimensions per feature stick at 1/2 over a range of sparsities",
-               kGeometry,
-               fmt::format("longest run of consecutive sparsities within 1/2 ± {:.3f}: {} ({})", t.fraction_tolerance, best, where),
-               fmt::format("at least {} consecutive sparsities", t.plateau_instances),
-               static_cast<double>(best) >= t.plateau_instances);
+               kGeometry, measured,
+               fmt::format("a stretch of 1/(1−S) at least {:g} times as wide (in log scale) as a steady fall would "
+                           "spend in the band, with at least 2 grid points in it",
+                           t.plateau_flatness),
+               p.grid_points >= 2 && p.log_width() >= t.plateau_flatness * steady_width);
 }
 
 ClaimResult check_geometry_fractions_sticky(const SweepResults& geometry, const Thresholds& t) {

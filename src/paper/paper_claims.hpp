@@ -4,6 +4,7 @@
 // least represented_norm long. Every reading is unchanged when a row of W flips sign.
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,17 @@ const std::vector<double>& paper_fractions();
 // The share of [low, 1] that lies within `tolerance` of one of `fractions`: what values spread
 // evenly over that range would give.
 double even_share_near(const std::vector<double>& fractions, double tolerance, double low);
+
+// The longest stretch over which a curve stays within `tolerance` of `level`, read on the
+// piecewise-linear curve through (ln x_k, y_k) so that its ends fall between grid points where the
+// curve crosses the band's edges: a width that a denser grid refines instead of changing. x
+// ascending and positive (1/(1-S)). Empty (from == to == 0) when no point of the curve is in the band.
+struct Plateau {
+  double from = 0.0, to = 0.0;  // in x
+  int grid_points = 0;          // grid points inside it
+  double log_width() const { return from > 0.0 ? std::log(to / from) : 0.0; }
+};
+Plateau longest_plateau(const std::vector<double>& x, const std::vector<double>& y, double level, double tolerance);
 
 // One cell of the 2 -> 1 phase diagram; no phase when W is none of the three (reported, not guessed).
 struct PhaseCell {

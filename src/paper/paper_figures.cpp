@@ -184,13 +184,24 @@ void plot_dimensions_per_feature(const SweepResults& sweep, const Thresholds& t,
     gp << "set format x '%g'\nset yrange [0:1.1]\nset key top right\n";
     gp << fmt::format("set object 1 rect from graph 0, first {} to graph 1, first {} fc rgb '#f2e6c9' fs solid 1.0 noborder behind\n",
                       0.5 - t.fraction_tolerance, 0.5 + t.fraction_tolerance);
-    gp << "plot 0.5 with lines dt 2 lc rgb '#b07d00' title '1/2 (band: the tolerance)', "
-          "'-' using 1:2 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb '#0072B2' title 'dimensions per feature'\n";
     Rows points;
+    std::vector<double> x, y;
     for (std::size_t k : sparsity_order(sweep)) {
       const SweepInstance& i = sweep.instances[k];
       points.push_back({1.0 / (1.0 - i.sparsity), dimensions_per_feature(i.run.model.weights)});
+      x.push_back(points.back()[0]);
+      y.push_back(points.back()[1]);
     }
+    // The stretch the claim geometry.sticks_at_half measures, between the band's crossings.
+    const Plateau plateau = longest_plateau(x, y, 0.5, t.fraction_tolerance);
+    const bool shaded = plateau.log_width() > 0.0;
+    if (shaded)
+      gp << fmt::format("set object 2 rect from first {}, graph 0 to first {}, graph 1 fc rgb '#d6e6f2' fs solid 1.0 "
+                        "noborder behind\n",
+                        plateau.from, plateau.to);
+    gp << "plot 0.5 with lines dt 2 lc rgb '#b07d00' title '1/2 (band: the tolerance)', "
+          "'-' using 1:2 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb '#0072B2' title 'dimensions per feature'"
+       << (shaded ? ", NaN with boxes fs solid 1.0 lc rgb '#d6e6f2' title 'longest stretch in the band'" : "") << "\n";
     gp.send1d(points);
   });
 }
