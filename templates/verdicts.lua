@@ -5,6 +5,8 @@ local marks = {
   ["verdict-holds"] = { html = "✓", latex = "\\checkmark", colour = "green!45!black" },
   ["verdict-fails"] = { html = "✗", latex = "\\times", colour = "red!75!black" },
   ["verdict-none"] = { html = "–", latex = "\\circ", colour = "black!55" },
+  -- holds on the config's own seed, but on too few of the robustness seeds (the paper's chapters)
+  ["verdict-fragile"] = { html = "≈", latex = "\\approx", colour = "orange!70!black" },
 }
 
 function Span(span)

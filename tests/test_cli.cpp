@@ -247,6 +247,24 @@ TEST_CASE("superpos paper renders a chapter from its sweep, and refuses a stale 
   CHECK(listed.status == 0);
   CHECK_THAT(listed.output, Catch::Contains("intro.sparsest_all_represented"));
 
+  // Robustness seeds: a chapter trained on fewer seeds than the rest (ROLE:N) counts only those.
+  for (int seed : {0, 1})
+    REQUIRE(run_cli("train --config " + config.string() + " --seed " + std::to_string(seed) + " --stream_offset 0 --out " +
+                    (work / "seeds" / ("s" + std::to_string(seed)) / "intro_tiny").string())
+                .status == 0);
+  const std::string seeded = "paper --intro " + config.string() + " --runs " + (work / "runs").string() +
+                             " --thresholds " + thresholds + " --seed-runs " + (work / "seeds").string() +
+                             " --seed-count 16 --json " + (work / "seeded.json").string() + " --seeded ";
+  const Outcome two = run_cli(seeded + "intro:2");
+  INFO(two.output);
+  REQUIRE(two.status == 0);
+  CHECK_THAT(file_bytes(work / "seeded.json"), Catch::Contains(" of 2\"") && !Catch::Contains(" of 16\""));
+  for (const char* bad : {"intro:17", "intro:x", "intro:", "geometry:2"}) {
+    const Outcome refused = run_cli(seeded + bad);
+    CHECK(refused.status == 2);
+    CHECK_THAT(refused.output, Catch::StartsWith("superpos: command line: --seeded " + std::string(bad)));
+  }
+
   // A placeholder the renderer does not know: an error naming the template's line; nothing replaced.
   std::ofstream(template_path, std::ios::app) << "{{figures intro_panels}}\n";
   const Outcome bad = run_cli(paper);

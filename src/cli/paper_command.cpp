@@ -55,7 +55,8 @@ int paper_command(const std::vector<std::string>& args) {
       "thresholds", po::value<std::string>()->default_value("report/thresholds.ini"), "reviewed thresholds")(
       "seed-runs", po::value<std::string>(), "folder of robustness sweeps: DIR/sK/NAME")(
       "seed-count", po::value<int>()->default_value(0), "robustness seeds 0 .. N-1")(
-      "seeded", po::value<std::vector<std::string>>()->multitoken(), "roles trained on the robustness seeds")(
+      "seeded", po::value<std::vector<std::string>>()->multitoken(),
+      "roles trained on the robustness seeds; ROLE:N for a role trained on seeds 0 .. N-1 only")(
       "template", po::value<std::string>(), "the chapters' Markdown template (report/paper.md)")(
       "out", po::value<std::string>(), "folder to write paper.md, figures/ and claims.json into (replaced whole)")(
       "json", po::value<std::string>(), "also write the verdicts as JSON")(
@@ -89,22 +90,39 @@ int paper_command(const std::vector<std::string>& args) {
     context.sweeps.emplace(role, std::move(sweep));
   }
   if (context.sweeps.empty()) throw InputError("command line: give at least one chapter's config (--intro FILE, ...)");
+  context.robust_share = thresholds.robust_share;
   context.claims = paper_claims(as_sweeps(context.sweeps), thresholds);
 
   if (vm.count("seeded") && seed_count > 0) {
     if (!vm.count("seed-runs")) throw InputError("command line: --seeded needs --seed-runs DIR");
     const fs::path seed_runs = vm["seed-runs"].as<std::string>();
-    context.seed_count = seed_count;
-    for (const std::string& role : vm["seeded"].as<std::vector<std::string>>()) {
-      if (!config_paths.contains(role)) throw InputError(fmt::format("command line: --seeded {}: no such chapter given", role));
+    context.seed_count = 0;
+    for (const std::string& given : vm["seeded"].as<std::vector<std::string>>()) {
+      // ROLE or ROLE:N (a costly chapter trained on fewer seeds than the rest).
+      const std::size_t colon = given.find(':');
+      const std::string role = given.substr(0, colon);
+      int seeds = seed_count;
+      if (colon != std::string::npos) {
+        const std::string count = given.substr(colon + 1);
+        if (count.empty() || count.size() > 4 || count.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoi(count) > seed_count)
+          throw InputError(fmt::format("command line: --seeded {}: expected ROLE:N with N from 0 to --seed-count ({})",
+                                       given, seed_count));
+        seeds = std::stoi(count);
+      }
+      if (!config_paths.contains(role)) throw InputError(fmt::format("command line: --seeded {}: no such chapter given", given));
+      if (seeds == 0) continue;
       context.seeded_roles.push_back(role);
+      context.role_seeds[role] = seeds;
+      context.seed_count = std::max(context.seed_count, seeds);
     }
-    for (int seed = 0; seed < seed_count; ++seed) {
+    for (int seed = 0; seed < context.seed_count; ++seed) {
       std::map<std::string, SweepResults> seeded;
       std::map<std::string, std::string> seed_overrides = overrides;
       seed_overrides["seed"] = std::to_string(seed);
       seed_overrides["stream_offset"] = "0";
       for (const std::string& role : context.seeded_roles) {
+        if (seed >= context.role_seeds[role]) continue;
         seeded.emplace(role, read_sweep_in(config_paths[role], seed_runs / fmt::format("s{}", seed), seed_overrides));
       }
       for (const ClaimResult& claim : paper_claims(as_sweeps(seeded), thresholds)) {
@@ -118,7 +136,7 @@ int paper_command(const std::vector<std::string>& args) {
   nlohmann::ordered_json json = nlohmann::ordered_json::array();
   for (const ClaimResult& c : context.claims) {
     const auto robust = context.robust.find(c.id);
-    json.push_back({{"id", c.id}, {"verdict", to_string(c.verdict)}, {"from_paper", true}, {"statement", c.statement},
+    json.push_back({{"id", c.id}, {"verdict", shown_verdict(context, c)}, {"from_paper", true}, {"statement", c.statement},
                     {"section", c.section}, {"measured", c.measured}, {"threshold", c.threshold},
                     {"seeds_holding", robust == context.robust.end() ? std::string("—")
                                                                      : fmt::format("{} of {}", robust->second.holds,
@@ -140,7 +158,8 @@ int paper_command(const std::vector<std::string>& args) {
   context.threshold_values = {{"represented_norm", thresholds.represented_norm},
                               {"fraction_tolerance", thresholds.fraction_tolerance},
                               {"trend_agreement", thresholds.trend_agreement},
-                              {"plateau_flatness", thresholds.plateau_flatness}};
+                              {"plateau_flatness", thresholds.plateau_flatness},
+                              {"robust_share", thresholds.robust_share}};
   // Fill first: a template error stops before any figure is drawn or anything replaced.
   const std::string filled = fill_paper(read_file(template_path), template_path, context);
   ensure_output_directory(out.parent_path().empty() ? fs::path(".") : out.parent_path());

@@ -200,11 +200,16 @@ int render_command(const std::vector<std::string>& args) {
     if (!failing.empty()) line += fmt::format("; fail: {}", fmt::join(failing, ", "));
     if (!unevaluated.empty()) line += fmt::format("; not evaluated: {}", fmt::join(unevaluated, ", "));
     if (!context.paper_claims.is_null()) {
-      std::vector<std::string> paper_failing;
-      for (const auto& claim : context.paper_claims)
-        if (claim.value("verdict", "") != "holds") paper_failing.push_back(claim.value("id", "?"));
-      line += fmt::format(". The paper's chapters: {} of {} claims hold", context.paper_claims.size() - paper_failing.size(),
+      std::vector<std::string> paper_failing, paper_fragile;
+      for (const auto& claim : context.paper_claims) {
+        const std::string verdict = claim.value("verdict", "");
+        if (verdict == "fragile") paper_fragile.push_back(claim.value("id", "?"));
+        else if (verdict != "holds") paper_failing.push_back(claim.value("id", "?"));
+      }
+      line += fmt::format(". The paper's chapters: {} of {} claims hold",
+                          context.paper_claims.size() - paper_failing.size() - paper_fragile.size(),
                           context.paper_claims.size());
+      if (!paper_fragile.empty()) line += fmt::format("; fragile: {}", fmt::join(paper_fragile, ", "));
       if (!paper_failing.empty()) line += fmt::format("; fail: {}", fmt::join(paper_failing, ", "));
     }
     write_file_atomically(vm["summary"].as<std::string>(), line + "\n");

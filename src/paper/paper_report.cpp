@@ -34,6 +34,18 @@ const SweepResults& sweep_of(const PaperContext& c, const std::string& role) {
   return found->second;
 }
 
+std::string paper_badge(const PaperContext& c, const ClaimResult& claim) {
+  return is_fragile(c, claim) ? std::string("[fragile]{.verdict-fragile}") : badge(claim);
+}
+
+// After a sentence that reads a claim as holding: nothing when it holds on enough seeds, else how
+// few, so that the prose never reads a fragile claim as settled.
+std::string caveat(const PaperContext& c, const ClaimResult& claim) {
+  if (!is_fragile(c, claim)) return "";
+  const RobustCount& r = c.robust.at(claim.id);
+  return fmt::format(" On the robustness seeds this holds on only {} of {}, so the reading is fragile.", r.holds, r.seeds);
+}
+
 std::string robust_text(const PaperContext& c, const std::string& id) {
   const auto found = c.robust.find(id);
   if (found == c.robust.end()) return "—";
@@ -112,14 +124,17 @@ std::string claims_table(const PaperContext& c, const std::string& subject) {
   int rows = 0;
   for (const ClaimResult& claim : c.claims) {
     if (subject != "all" && claim.subject != subject) continue;
-    out += fmt::format("| {} (`{}`) | {} |{} {} | {} |\n", cell(claim.statement), claim.id, badge(claim),
+    out += fmt::format("| {} (`{}`) | {} |{} {} | {} |\n", cell(claim.statement), claim.id, paper_badge(c, claim),
                        seeded ? fmt::format(" {} |", robust_text(c, claim.id)) : "", cell(claim.measured),
                        cell(claim.threshold));
     ++rows;
   }
   if (rows == 0) throw std::runtime_error(fmt::format("no claims of the chapter '{}'", subject));
   out += fmt::format("\nTable: The paper's claims on {}{}.\n", subject == "all" ? "every chapter" : "this chapter",
-                     seeded ? fmt::format("; “seeds” counts the {} robustness seeds on which each holds", c.seed_count) : "");
+                     seeded ? fmt::format("; “seeds” counts the robustness seeds on which each holds, and a claim "
+                                          "that holds here but on fewer than {:g}% of them is fragile",
+                                          100 * c.robust_share)
+                            : "");
   return out;
 }
 
@@ -135,6 +150,16 @@ void need(const std::vector<std::string>& words, std::size_t n) {
 }
 
 }  // namespace
+
+bool is_fragile(const PaperContext& context, const ClaimResult& claim) {
+  const auto found = context.robust.find(claim.id);
+  return claim.verdict == Verdict::holds && found != context.robust.end() && found->second.seeds > 0 &&
+         found->second.holds < context.robust_share * found->second.seeds;
+}
+
+std::string shown_verdict(const PaperContext& context, const ClaimResult& claim) {
+  return is_fragile(context, claim) ? "fragile" : to_string(claim.verdict);
+}
 
 const std::vector<std::pair<std::string, std::string>>& paper_figures() {
   static const std::vector<std::pair<std::string, std::string>> figures = {
@@ -166,7 +191,7 @@ std::vector<std::string> differences_from_article(const RunConfig& config) {
 
 std::string fill_paper(const std::string& template_text, const std::string& template_name, const PaperContext& c) {
   const std::vector<std::string> verbs = {"setting", "figure", "claims", "measured", "verdict", "robust", "threshold",
-                                          "value", "instances", "seeds", "seeded_roles"};
+                                          "value", "instances", "seeds", "seeded_roles", "caveat"};
   TemplateResolver resolver;
   resolver.check = [&](const std::vector<std::string>& words) {
     if (std::find(verbs.begin(), verbs.end(), words[0]) == verbs.end())
@@ -178,11 +203,19 @@ std::string fill_paper(const std::string& template_text, const std::string& temp
     if (verb == "figure") return need(w, 2), figure(c, w[1]);
     if (verb == "claims") return need(w, 2), claims_table(c, w[1]);
     if (verb == "measured") return need(w, 2), claim_with_id(c, w[1]).measured;
-    if (verb == "verdict") return need(w, 2), badge(claim_with_id(c, w[1]));
+    if (verb == "verdict") return need(w, 2), paper_badge(c, claim_with_id(c, w[1]));
+    if (verb == "caveat") return need(w, 2), caveat(c, claim_with_id(c, w[1]));
     if (verb == "robust") return need(w, 2), claim_with_id(c, w[1]), robust_text(c, w[1]);
     if (verb == "value") return need(w, 3), markdown_literal(config_value(c, w[1], w[2]));
     if (verb == "instances") return need(w, 2), std::to_string(instance_count(sweep_of(c, w[1]).config));
-    if (verb == "seeds") return need(w, 1), std::to_string(c.seed_count);
+    if (verb == "seeds") {
+      if (w.size() == 2) {
+        sweep_of(c, w[1]);
+        const auto found = c.role_seeds.find(w[1]);
+        return std::to_string(found == c.role_seeds.end() ? 0 : found->second);
+      }
+      return need(w, 1), std::to_string(c.seed_count);
+    }
     if (verb == "threshold") {
       need(w, 2);
       const auto found = c.threshold_values.find(w[1]);
@@ -192,16 +225,25 @@ std::string fill_paper(const std::string& template_text, const std::string& temp
     if (verb == "seeded_roles") {
       need(w, 1);
       std::vector<std::string> names;
-      for (const std::string& role : c.seeded_roles) names.push_back("`" + sweep_of(c, role).config.name + "`");
-      return names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, " and "));
+      for (const std::string& role : c.seeded_roles) {
+        const auto found = c.role_seeds.find(role);
+        const int seeds = found == c.role_seeds.end() ? c.seed_count : found->second;
+        names.push_back(fmt::format("`{}` ({} seed{})", sweep_of(c, role).config.name, seeds, seeds == 1 ? "" : "s"));
+      }
+      if (names.empty()) return "none";
+      if (names.size() == 1) return names.front();
+      const std::string last = names.back();
+      names.pop_back();
+      return fmt::format("{} and {}", fmt::join(names, ", "), last);
     }
     throw std::runtime_error(fmt::format("unknown placeholder '{}'", verb));
   };
   resolver.condition = [&](const std::vector<std::string>& w) -> bool {
     if (w.size() == 2 && w[0] == "holds") return claim_with_id(c, w[1]).verdict == Verdict::holds;
     if (w.size() == 2 && w[0] == "fails") return claim_with_id(c, w[1]).verdict == Verdict::fails;
+    if (w.size() == 2 && w[0] == "fragile") return is_fragile(c, claim_with_id(c, w[1]));
     if (w.size() == 1 && w[0] == "seeded") return c.seed_count > 0 && !c.seeded_roles.empty();
-    throw std::runtime_error(fmt::format("unknown condition '{}' (expected holds ID, fails ID or seeded)", fmt::join(w, " ")));
+    throw std::runtime_error(fmt::format("unknown condition '{}' (expected holds ID, fails ID, fragile ID or seeded)", fmt::join(w, " ")));
   };
   return fill_template(template_text, template_name, resolver);
 }

@@ -25,13 +25,20 @@ struct PaperContext {
   std::vector<ClaimResult> claims;             // on the config's own seed
   std::map<std::string, RobustCount> robust;   // claim id -> on how many robustness seeds it holds
   std::vector<std::string> seeded_roles;       // roles trained on the robustness seeds
-  int seed_count = 0;
+  std::map<std::string, int> role_seeds;       // role -> its robustness seeds 0 .. N-1 (some chapters fewer)
+  int seed_count = 0;                          // the most any role has
+  double robust_share = 0.75;                  // below it a claim that holds is fragile (thresholds.ini)
   std::string figures_dir;                     // where the figures are, as the Markdown names them
   std::map<std::string, double> threshold_values;  // report/thresholds.ini's keys the prose quotes
 };
 
 // The figures: name -> role of the sweep it is drawn from, in the order the chapters show them.
 const std::vector<std::pair<std::string, std::string>>& paper_figures();
+
+// Whether a claim holds on the config's seed but on fewer than robust_share of its robustness seeds.
+bool is_fragile(const PaperContext& context, const ClaimResult& claim);
+// "holds", "fails", "not evaluated" or "fragile": the verdict claims.json and the badges show.
+std::string shown_verdict(const PaperContext& context, const ClaimResult& claim);
 
 // The filled Markdown. Throws InputError for a placeholder naming an unknown claim, role or figure.
 std::string fill_paper(const std::string& template_text, const std::string& template_name, const PaperContext& context);

@@ -47,7 +47,7 @@ std::string html_escape(const std::string& text) {
 }
 
 struct Verdicts {
-  int holds = 0, fails = 0, not_evaluated = 0;
+  int holds = 0, fails = 0, fragile = 0, not_evaluated = 0;
 };
 
 Verdicts count_verdicts(const nlohmann::json& claims) {
@@ -56,6 +56,7 @@ Verdicts count_verdicts(const nlohmann::json& claims) {
     const std::string verdict = claim.value("verdict", "");
     if (verdict == "holds") ++v.holds;
     else if (verdict == "fails") ++v.fails;
+    else if (verdict == "fragile") ++v.fragile;
     else ++v.not_evaluated;
   }
   return v;
@@ -84,7 +85,8 @@ std::vector<nlohmann::json> versions_newest_first(const fs::path& site) {
 std::string verdict_line(const nlohmann::json& meta) {
   const auto& c = meta.at("claims");
   std::string line = fmt::format("{} of {} claims hold", c.value("holds", 0),
-                                 c.value("holds", 0) + c.value("fails", 0) + c.value("not_evaluated", 0));
+                                 c.value("holds", 0) + c.value("fails", 0) + c.value("fragile", 0) + c.value("not_evaluated", 0));
+  line += c.value("fragile", 0) > 0 ? fmt::format("; {} fragile", c.value("fragile", 0)) : "";
   line += c.value("fails", 0) > 0 ? fmt::format("; {} fail", c.value("fails", 0)) : "";
   if (meta.contains("changes")) line += "; " + meta.at("changes").get<std::string>();
   return line;
@@ -154,7 +156,7 @@ PublishOutcome publish_version(const PublishRequest& r) {
                                    {"configs", snapshot.manifest.at("configs")},
                                    {"seeds", snapshot.manifest.value("seeds", 0)},
                                    {"code", snapshot.manifest.at("code")},
-                                   {"claims", {{"holds", verdicts.holds}, {"fails", verdicts.fails},
+                                   {"claims", {{"holds", verdicts.holds}, {"fails", verdicts.fails}, {"fragile", verdicts.fragile},
                                                {"not_evaluated", verdicts.not_evaluated}}}};
     if (r.previous.is_object()) {
       const auto& previous = r.previous;

@@ -197,19 +197,26 @@ std::string paper_summary(const ReportContext& c) {
   if (c.paper_claims.is_null())
     return "The chapters on Elhage et al.'s own experiments were not built with this report.";
   int holds = 0, total = 0;
-  std::vector<std::string> failing;
+  std::vector<std::string> failing, fragile;
   try {
     for (const auto& claim : c.paper_claims) {
       ++total;
-      if (claim.at("verdict").get<std::string>() == "holds") ++holds;
-      else failing.push_back(fmt::format("`{}`", claim.at("id").get<std::string>()));
+      const std::string verdict = claim.at("verdict").get<std::string>();
+      const std::string id = fmt::format("`{}`", claim.at("id").get<std::string>());
+      if (verdict == "holds") ++holds;
+      else if (verdict == "fragile") fragile.push_back(id);
+      else failing.push_back(id);
     }
   } catch (const nlohmann::json::exception& error) {
     throw InputError(fmt::format("the paper's claims.json is malformed ({})", error.what()));
   }
-  return fmt::format("Of the {} claims checked there, {} hold{}. The chapters are a companion document: "
+  return fmt::format("Of the {} claims checked there, {} hold{}{}. The chapters are a companion document: "
                      "[HTML](paper.html), [PDF](paper.pdf).",
-                     total, holds, failing.empty() ? std::string() : fmt::format("; failing: {}", fmt::join(failing, ", ")));
+                     total, holds,
+                     fragile.empty() ? std::string()
+                                     : fmt::format("; fragile (holding on too few of the robustness seeds): {}",
+                                                   fmt::join(fragile, ", ")),
+                     failing.empty() ? std::string() : fmt::format("; failing: {}", fmt::join(failing, ", ")));
 }
 
 }  // namespace superpos::report_parts
