@@ -1,4 +1,5 @@
 // End-to-end: the superpos binary's exit statuses, one-line errors, and what it leaves on disk.
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <sstream>
 #include <sys/wait.h>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "io/config.hpp"
 #include "io/run_results.hpp"
@@ -214,6 +216,55 @@ TEST_CASE("A shared-stream grid over importance trains each decay as its own swe
   };
   CHECK(without_digests(file_bytes(one / "instances.json")) == without_digests(file_bytes(two / "instances.json")));
   CHECK_THAT(file_bytes(one / "instances.json"), Catch::Contains("\"importance_decay\": 4.0"));
+}
+
+TEST_CASE("A sweep with restarts keeps each instance's lowest held-out loss, on any number of threads",
+          "[cli][notebook]") {
+  // Restart r of a sweep is the sweep trained from seed + 1000 r: each kept instance must be, file
+  // for file, that restart's instance, and the one whose held-out loss is lowest. Both kinds of
+  // stream, and the same folder for 1 and 3 threads.
+  namespace fs = std::filesystem;
+  for (const char* stream : {"shared", "own"}) {
+    INFO(stream << " stream");
+    const fs::path config = fs::temp_directory_path() / "superpos_cli_restarts.ini";
+    const std::string body = std::string("name = restarted\nactivation = relu\ninput = uniform\nfeatures = 2\nhidden = 1\n"
+                                         "steps = 40\nbatch = 32\nseed = 5\ninstances = 0.5, 0.9\ninstance_stream = ") +
+                             stream + "\nschedule = constant\nfeature_loss = mean\n";
+    std::ofstream(config) << body << "restarts = 3\n";
+    const fs::path one = fresh_dir("restarts_one"), three = fresh_dir("restarts_three");
+    REQUIRE(run_cli("train --config " + config.string() + " --out " + one.string() + " --threads 1").status == 0);
+    REQUIRE(run_cli("train --config " + config.string() + " --out " + three.string() + " --threads 3").status == 0);
+    std::vector<fs::path> alone;
+    for (int r = 0; r < 3; ++r) {
+      const fs::path single = fs::temp_directory_path() / "superpos_cli_restart_single.ini";
+      std::ofstream(single) << body;
+      alone.push_back(fresh_dir("restart_alone" + std::to_string(r)));
+      REQUIRE(run_cli("train --config " + single.string() + " --seed " + std::to_string(5 + 1000 * r) + " --out " +
+                      alone.back().string())
+                  .status == 0);
+    }
+    const auto listing = nlohmann::json::parse(file_bytes(one / "instances.json"));
+    for (std::size_t k = 0; k < 2; ++k) {
+      const auto& entry = listing.at("instances").at(k);
+      const auto losses = entry.at("restart_losses").get<std::vector<double>>();
+      REQUIRE(losses.size() == 3);
+      const std::size_t kept = entry.at("restart").get<std::size_t>();
+      CHECK(kept == static_cast<std::size_t>(std::min_element(losses.begin(), losses.end()) - losses.begin()));
+      const std::string folder = "i" + std::to_string(k);
+      for (int r = 0; r < 3; ++r)
+        CHECK(read_run(alone[r] / folder).evaluation.expected_loss == Approx(losses[r]).epsilon(1e-12));
+      for (const char* file : {"weights.csv", "bias.csv", "loss.csv"}) {
+        CHECK(file_bytes(one / folder / file) == file_bytes(alone[kept] / folder / file));
+        CHECK(file_bytes(one / folder / file) == file_bytes(three / folder / file));
+      }
+    }
+    // The listings differ only in each record's digest (a record names its --out).
+    auto without_digests = [](nlohmann::json listing) {
+      for (auto& entry : listing.at("instances")) entry.erase("results_sha256");
+      return listing;
+    };
+    CHECK(without_digests(listing) == without_digests(nlohmann::json::parse(file_bytes(three / "instances.json"))));
+  }
 }
 
 TEST_CASE("superpos paper renders a chapter from its sweep, and refuses a stale sweep or a bad template",

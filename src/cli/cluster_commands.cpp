@@ -73,13 +73,15 @@ Request request_for(const RunConfig& config, unsigned max_cpus) {
   const std::size_t instances = std::max<std::size_t>(1, instance_count(config));
   // A shared-stream sweep trains one decay per thread; any other sweep one instance per thread; a
   // single model one thread (a second would only draw its batches ahead).
-  const std::size_t parallel = config.shared_stream ? std::max<std::size_t>(1, config.instance_decays.size())
-                               : config.instance_sparsities.empty() ? 1 : instances;
+  // Restarts multiply both the work and what can run side by side.
+  const std::size_t restarts = static_cast<std::size_t>(config.restarts);
+  const std::size_t parallel = restarts * (config.shared_stream ? std::max<std::size_t>(1, config.instance_decays.size())
+                                           : config.instance_sparsities.empty() ? 1 : instances);
   const unsigned cpus = static_cast<unsigned>(std::clamp<std::size_t>(parallel, 1, max_cpus));
   const std::uint64_t buffer_mb = (training_buffer_bytes(t) >> 20) + 1;
   const std::uint64_t per_thread_mb = config.shared_stream ? buffer_mb * (config.instance_sparsities.size() + 1) : buffer_mb;
   const std::uint64_t mem_mb = 256 + 2 * cpus * per_thread_mb;
-  const double flops = 6.0 * static_cast<double>(instances) * static_cast<double>(t.steps) * static_cast<double>(t.batch) *
+  const double flops = 6.0 * static_cast<double>(instances * restarts) * static_cast<double>(t.steps) * static_cast<double>(t.batch) *
                        t.features * (t.hidden + 1);
   const double seconds = 2.0 * (60.0 + flops / 0.5e9 / cpus);
   return {cpus, mem_mb, std::max(2L, static_cast<long>(std::ceil(seconds / 60.0)))};

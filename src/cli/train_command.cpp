@@ -71,11 +71,42 @@ RunResults run_results(const RunConfig& config, const TrainResult& trained, cons
   return results;
 }
 
+// An instance trained from several initialisations (restarts = K): each restart's run, in order.
+using Restarts = std::vector<std::optional<RunResults>>;
+
+// The restart an instance keeps: the lowest held-out loss, the earliest on a tie.
+std::size_t best_restart(const Restarts& restarts) {
+  std::size_t best = 0;
+  for (std::size_t r = 1; r < restarts.size(); ++r)
+    if (restarts[r]->evaluation.expected_loss < restarts[best]->evaluation.expected_loss) best = r;
+  return best;
+}
+
+// Each instance's kept run, and, with restarts, which one and every restart's held-out loss (for
+// instances.json: a reader sees where the restarts found different minima).
+struct KeptRuns {
+  std::vector<std::optional<RunResults>> runs;
+  nlohmann::ordered_json restarts = nlohmann::ordered_json::array();  // per instance; empty without restarts
+};
+KeptRuns keep_best(std::vector<Restarts>& trained) {
+  KeptRuns kept;
+  for (Restarts& restarts : trained) {
+    const std::size_t best = best_restart(restarts);
+    if (restarts.size() > 1) {
+      nlohmann::ordered_json losses = nlohmann::ordered_json::array();
+      for (const auto& run : restarts) losses.push_back(run->evaluation.expected_loss);
+      kept.restarts.push_back({{"restart", best}, {"restart_losses", losses}});
+    }
+    kept.runs.push_back(std::move(restarts[best]));
+  }
+  return kept;
+}
+
 // The folder of a sweep: iK/ per instance, instances.json listing them, timing.json apart (timing
 // varies run to run; the rest is deterministic). Replaced whole, in one step.
-void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResults>>& results,
-                 const std::filesystem::path& out_dir, double seconds, unsigned threads,
-                 const nlohmann::ordered_json& per_instance = nlohmann::ordered_json::array()) {
+void write_sweep(const RunConfig& sweep, const KeptRuns& kept, const std::filesystem::path& out_dir, double seconds,
+                 unsigned threads, const nlohmann::ordered_json& per_instance = nlohmann::ordered_json::array()) {
+  const std::vector<std::optional<RunResults>>& results = kept.runs;
   const std::size_t n = results.size();
   nlohmann::ordered_json listing = {{"format", "superpos-sweep-2"},
                                     {"config_hash", sha256_hex(canonical_text(sweep))},
@@ -88,6 +119,7 @@ void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResu
     // The float the shared stream's mask compares with (for a sweep formula, torch's B^-linspace).
     if (sweep.shared_stream) entry["presence"] = sweep.instance_presence[k % per_decay];
     if (!sweep.instance_decays.empty()) entry["importance_decay"] = instance.train.importance_decay;
+    if (!kept.restarts.empty()) entry.update(kept.restarts[k]);
     listing["instances"].push_back(entry);
   }
   const nlohmann::ordered_json timing = {
@@ -112,42 +144,58 @@ void write_sweep(const RunConfig& sweep, const std::vector<std::optional<RunResu
 int train_sweep(const ParsedRun& parsed, const std::vector<std::string>& args, const std::filesystem::path& out_dir,
                 unsigned requested_threads) {
   const RunConfig& sweep = parsed.config;
-  const std::size_t n = instance_count(sweep);
+  const std::size_t n = instance_count(sweep), restarts = static_cast<std::size_t>(sweep.restarts);
   ThreadBudget budget(requested_threads);
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), n));
-  std::vector<std::optional<RunResults>> results(n);
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), n * restarts));
+  std::vector<Restarts> trained_runs(n, Restarts(restarts));
   // Where each instance's time went, for make bench: its loop, the whole instance (with the
   // held-out evaluation), and the shares of nonzero entries the large kernel's sparse products
   // could skip (null with the small kernel).
-  nlohmann::ordered_json per_instance = nlohmann::ordered_json::array();
-  for (std::size_t k = 0; k < n; ++k) per_instance.push_back(nlohmann::ordered_json::object());
+  // With restarts, each restart's entry; the instance's are the kept restart's.
+  std::vector<nlohmann::ordered_json> timings(n * restarts);
   const auto started = std::chrono::steady_clock::now();
-  const auto errors = run_on_threads(n, threads, [&](std::size_t k) {
+  const auto errors = run_on_threads(n * restarts, threads, [&](std::size_t task) {
+    const std::size_t k = task / restarts, r = task % restarts;
     const auto instance_started = std::chrono::steady_clock::now();
     const RunConfig instance = instance_config(sweep, k);
-    const TrainResult trained = train(instance.train, {});
-    results[k] = run_results(instance, trained, join_command(args));
+    TrainSettings settings = instance.train;
+    settings.seed = restart_seed(settings.seed, static_cast<int>(r));
+    const TrainResult trained = train(settings, {});
+    trained_runs[k][r] = run_results(instance, trained, join_command(args));
     auto share = [](double value) { return std::isnan(value) ? nlohmann::ordered_json() : nlohmann::ordered_json(value); };
-    per_instance[k] = {
+    timings[task] = {
         {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - instance_started).count()},
         {"loop_seconds", trained.loop_seconds},
         {"input_nonzero", share(trained.input_nonzero_share)},
         {"grad_nonzero", share(trained.grad_nonzero_share)}};
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  for (std::size_t k = 0; k < n; ++k) {
-    if (!errors[k]) continue;
+  for (std::size_t task = 0; task < n * restarts; ++task) {
+    if (!errors[task]) continue;
     try {
-      std::rethrow_exception(errors[k]);
+      std::rethrow_exception(errors[task]);
     } catch (const DivergenceError& error) {
+      const std::size_t k = task / restarts, r = task % restarts;
       const RunConfig instance = instance_config(sweep, k);
-      fmt::print(stderr, "superpos: {}: instance {} (sparsity {}, importance_decay {}): {} (lr is {})\n",
+      fmt::print(stderr, "superpos: {}: instance {} (sparsity {}, importance_decay {}{}): {} (lr is {})\n",
                  parsed.options["config"].as<std::string>(), k, instance.train.sparsity,
-                 instance.train.importance_decay, error.what(), sweep.train.lr);
+                 instance.train.importance_decay, restarts > 1 ? fmt::format(", restart {}", r) : std::string(),
+                 error.what(), sweep.train.lr);
       return kExitDiverged;
     }
   }
-  write_sweep(sweep, results, out_dir, seconds, threads, per_instance);
+  const KeptRuns kept = keep_best(trained_runs);
+  nlohmann::ordered_json per_instance = nlohmann::ordered_json::array();
+  for (std::size_t k = 0; k < n; ++k) {
+    nlohmann::ordered_json timing = timings[k * restarts + (restarts > 1 ? kept.restarts[k]["restart"].get<std::size_t>() : 0)];
+    if (restarts > 1) {
+      double all = 0.0;
+      for (std::size_t r = 0; r < restarts; ++r) all += timings[k * restarts + r]["seconds"].get<double>();
+      timing["restarts_seconds"] = all;
+    }
+    per_instance.push_back(timing);
+  }
+  write_sweep(sweep, kept, out_dir, seconds, threads, per_instance);
   return kExitOk;
 }
 
@@ -160,15 +208,18 @@ int train_shared_sweep(const ParsedRun& parsed, const std::vector<std::string>& 
   const RunConfig& sweep = parsed.config;
   const std::size_t per_decay = sweep.instance_sparsities.size();
   const std::size_t decays = std::max<std::size_t>(1, sweep.instance_decays.size());
-  const std::size_t n = instance_count(sweep);
+  const std::size_t n = instance_count(sweep), restarts = static_cast<std::size_t>(sweep.restarts);
+  const std::size_t tasks = decays * restarts;  // each restart of each decay: the whole stream once
   ThreadBudget budget(requested_threads);
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), decays));
-  std::vector<std::optional<RunResults>> results(n);
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(budget.threads(), tasks));
+  std::vector<Restarts> trained_runs(n, Restarts(restarts));
   const auto started = std::chrono::steady_clock::now();
-  const auto errors = run_on_threads(decays, threads, [&](std::size_t d) {
+  const auto errors = run_on_threads(tasks, threads, [&](std::size_t task) {
+    const std::size_t d = task / restarts, r = task % restarts;
     NotebookSettings settings = notebook_settings(sweep);
     settings.train = instance_config(sweep, d * per_decay).train;
-    // The threads the decays leave idle share out one decay's instances (a single sweep: all).
+    settings.train.seed = restart_seed(settings.train.seed, static_cast<int>(r));
+    // The threads the tasks leave idle share out one decay's instances (a single sweep: all).
     settings.threads = std::max(1u, budget.threads() / threads);
     const NotebookResult trained = train_notebook(settings);
     for (std::size_t k = 0; k < per_decay; ++k) {
@@ -176,24 +227,25 @@ int train_shared_sweep(const ParsedRun& parsed, const std::vector<std::string>& 
       one.model = trained.instances[k];
       one.loss_log = trained.losses[k];
       one.draws_used = trained.draws_used;  // the whole stream: no instance has one of its own
-      results[d * per_decay + k] = run_results(instance_config(sweep, d * per_decay + k), one, join_command(args));
+      trained_runs[d * per_decay + k][r] = run_results(instance_config(sweep, d * per_decay + k), one, join_command(args));
     }
   });
-  for (std::size_t d = 0; d < decays; ++d) {
-    if (!errors[d]) continue;
+  for (std::size_t task = 0; task < tasks; ++task) {
+    if (!errors[task]) continue;
     try {
-      std::rethrow_exception(errors[d]);
+      std::rethrow_exception(errors[task]);
     } catch (const DivergenceError& error) {
-      const std::string which = sweep.instance_decays.empty()
-                                    ? std::string()
-                                    : fmt::format("importance_decay {}: ", sweep.instance_decays[d]);
+      const std::size_t d = task / restarts, r = task % restarts;
+      std::string which = sweep.instance_decays.empty() ? std::string()
+                                                        : fmt::format("importance_decay {}: ", sweep.instance_decays[d]);
+      if (restarts > 1) which += fmt::format("restart {}: ", r);
       fmt::print(stderr, "superpos: {}: {}{} (lr is {})\n", parsed.options["config"].as<std::string>(), which,
                  error.what(), sweep.train.lr);
       return kExitDiverged;
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  write_sweep(sweep, results, out_dir, seconds, threads);
+  write_sweep(sweep, keep_best(trained_runs), out_dir, seconds, threads);
   return kExitOk;
 }
 

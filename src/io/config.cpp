@@ -60,6 +60,8 @@ constexpr KeySpec kKeys[] = {
     {"importance_decays", "", "a sweep over importance too: the whole instance sweep once per decay, as a list "
                               "(0.1, 1, 10) or B^linspace(A, C, n) (0 < decay <= 100; with 2 features, decay is the "
                               "second feature's importance relative to the first); replaces importance_decay"},
+    {"restarts", "1", "train each instance of a sweep from this many initialisations (restart r from seed + 1000 r) "
+                      "and keep the one with the lowest held-out loss (1 <= restarts <= 100)"},
     {"memory_limit_mb", "8192", "refuse a run whose buffers need more than this many MiB (1 <= limit <= 1048576)"},
 };
 
@@ -376,6 +378,11 @@ RunConfig validate(const Validator& v) {
   if (config.instance_decays.size() * config.instance_sparsities.size() > 10000)
     v.fail("importance_decays", fmt::format("with {} sparsities makes more than 10000 instances", config.instance_sparsities.size()),
            "fewer decays or sparsities");
+  config.restarts = static_cast<int>(v.integer("restarts", 1, 100, "a whole number 1 <= restarts <= 100"));
+  if (config.restarts > 1 && config.instance_sparsities.empty())
+    v.fail("restarts", "needs a sweep", "instances = a list or a sweep of sparsities, or restarts = 1");
+  if (restart_seed(t.seed, config.restarts - 1) > 4294967295ULL)
+    v.fail("restarts", fmt::format("with seed = {} takes seeds past 2^32 - 1", t.seed), "fewer restarts or a smaller seed");
   config.memory_limit_mb = static_cast<long>(v.integer("memory_limit_mb", 1, 1 << 20, "a whole number 1 <= memory_limit_mb <= 1048576"));
   const std::uint64_t needed_mb = (training_buffer_bytes(t) + (1 << 20) - 1) >> 20;
   if (needed_mb > static_cast<std::uint64_t>(config.memory_limit_mb))
@@ -490,7 +497,12 @@ std::string canonical_text(const RunConfig& config) {
                                              : fmt::format("feature_loss = {}\n", to_string(t.feature_loss))) +
          (config.shared_stream ? "instance_stream = shared\n" : "") +
          (config.instance_decays.empty() ? std::string()
-                                         : fmt::format("importance_decays = {}\n", fmt::join(config.instance_decays, ", ")));
+                                         : fmt::format("importance_decays = {}\n", fmt::join(config.instance_decays, ", "))) +
+         (config.restarts == 1 ? std::string() : fmt::format("restarts = {}\n", config.restarts));
+}
+
+std::uint64_t restart_seed(std::uint64_t seed, int restart) {
+  return seed + 1000ULL * static_cast<std::uint64_t>(restart);
 }
 
 bool is_safe_name(const std::string& name) {

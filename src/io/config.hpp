@@ -36,6 +36,10 @@ struct RunConfig {
   // instance_stream = shared: the instances draw from one (batch, instances, features) stream as
   // Elhage et al.'s notebook does (train/notebook_trainer.hpp), not each from its own.
   bool shared_stream = false;
+  // restarts = K: each instance of a sweep is trained from K initialisations (restart r from
+  // restart_seed(seed, r), its own stream) and keeps the one with the lowest held-out loss, the
+  // remedy for local minima that Elhage et al. apply. 1: no restarts.
+  int restarts = 1;
   // A resource limit, not a parameter: not in the config hash. A run whose buffers would exceed
   // it is refused before anything is allocated.
   long memory_limit_mb = 8192;
@@ -52,6 +56,10 @@ std::size_t instance_count(const RunConfig& sweep);
 // Instance k of a sweep as a single model (name NAME.iK, its sparsity and importance decay, no
 // sweep lists): what its run records and hashes.
 RunConfig instance_config(const RunConfig& sweep, std::size_t k);
+
+// The seed restart r trains from: the seed itself for r = 0, then seed + 1000 r, clear of the
+// robustness seeds 0 .. 999 of any restart 0.
+std::uint64_t restart_seed(std::uint64_t seed, int restart);
 
 // A shared-stream sweep's training settings (of its first importance decay): the train settings
 // and each instance's presence float.
