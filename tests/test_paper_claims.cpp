@@ -319,3 +319,71 @@ TEST_CASE("A claim that holds on its seed but on under 3/4 of the robustness see
   c.robust[claim.id] = {1, 16};
   CHECK(shown_verdict(c, claim) == "fails");
 }
+
+namespace {
+
+// A 2 -> 1 grid over (1/(1-S), relative importance) in the notebook's setting, each cell's model
+// given by `model(p, c)` (p = 1 - S, c the loss weights).
+SweepResults theory_grid(const std::vector<double>& inverse_densities, const std::vector<double>& importances,
+                         const std::function<TwoByOne(double, std::array<double, 2>)>& model) {
+  SweepResults sweep;
+  sweep.config.name = "grid";
+  sweep.config.train.features = 2;
+  sweep.config.train.hidden = 1;
+  sweep.config.train.feature_loss = FeatureLoss::mean;
+  sweep.config.instance_decays = importances;
+  for (double x : inverse_densities) sweep.config.instance_sparsities.push_back(1.0 - 1.0 / x);
+  for (double r : importances)
+    for (double x : inverse_densities) {
+      SweepInstance i;
+      i.sparsity = 1.0 - 1.0 / x;
+      i.importance_decay = r;
+      i.run.config = sweep.config;
+      i.run.config.train.importance_decay = r;
+      const TwoByOne m = model(1.0 / x, {0.5, 0.5 * r});
+      i.run.model.weights = rows(2, 1, {static_cast<float>(m.w1), static_cast<float>(m.w2)});
+      i.run.model.bias = Eigen::Vector2f(static_cast<float>(m.b1), static_cast<float>(m.b2));
+      sweep.instances.push_back(i);
+    }
+  return sweep;
+}
+
+// The best of the three candidates at p with loss weights c, as a model.
+TwoByOne best_candidate(double p, std::array<double, 2> c) {
+  const CandidateLosses candidates = candidate_losses(p, c);
+  switch (candidates.best()) {
+    case SecondFeaturePhase::not_represented: return {1.0, 0.0, 0.0, p / 2};
+    case SecondFeaturePhase::takes_the_dimension: return {0.0, 1.0, p / 2, 0.0};
+    case SecondFeaturePhase::superposition: return candidates.best_superposition;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("Phase: the trained diagram against the candidates' losses; superposition widening with sparsity",
+          "[paper]") {
+  const std::vector<double> x = {1.0, 4.64, 100.0}, r = {0.3, 0.774, 1.0, 3.0};
+  // Every cell at its best candidate: the diagram is the theory's, and superposition (none dense,
+  // some at 4.64, more at 100) widens.
+  const SweepResults at_theory = theory_grid(x, r, best_candidate);
+  const ClaimResult matches = check_phase_matches_theory(at_theory, t);
+  INFO(matches.measured);
+  CHECK(matches.verdict == Verdict::holds);
+  CHECK_THAT(matches.measured, Catch::StartsWith("0 of 12 cells lose") && Catch::Contains("theory's in 12 of 12 cells"));
+  CHECK(check_phase_superposition_widens(at_theory, t).verdict == Verdict::holds);
+  // One cell in the local minimum this sweep fell into at 1/(1-S) = 4.64 and r = 0.774 (both
+  // weights positive; the dropped-feature reading): it loses 3.4 times to the antipodal pair.
+  const SweepResults with_minimum = theory_grid(x, r, [](double p, std::array<double, 2> c) {
+    if (std::abs(1.0 / p - 4.64) < 1e-9 && c[1] == 0.5 * 0.774) return TwoByOne{1.054, 0.293, -0.139, 0.065};
+    return best_candidate(p, c);
+  });
+  const ClaimResult minimum = check_phase_matches_theory(with_minimum, t);
+  CHECK(minimum.verdict == Verdict::fails);
+  CHECK_THAT(minimum.measured, Catch::StartsWith("1 of 12 cells lose") && Catch::Contains("3.4 times it"));
+  // Superposition only at the densest sparsity: it shrinks, not widens.
+  const SweepResults shrinking = theory_grid(x, r, [](double p, std::array<double, 2>) {
+    return p == 1.0 ? TwoByOne{1.0, -1.0, 0.0, 0.0} : TwoByOne{1.0, 0.0, 0.0, p / 2};
+  });
+  CHECK(check_phase_superposition_widens(shrinking, t).verdict == Verdict::fails);
+}

@@ -33,6 +33,7 @@ Thresholds load_thresholds(const std::filesystem::path& path) {
       {"fraction_tolerance", &t.fraction_tolerance},
       {"plateau_flatness", &t.plateau_flatness},
       {"robust_share", &t.robust_share},
+      {"phase_loss_tolerance", &t.phase_loss_tolerance},
       {"phase_boundary_steps", &t.phase_boundary_steps}};
   po::options_description options;
   for (const auto& [key, target] : keys) options.add_options()(key.c_str(), po::value<double>(target)->required());

@@ -25,6 +25,7 @@ struct Thresholds {
   double fraction_tolerance = 1.0 / 30; // "near" one of the paper's fractions 1, 3/4, 2/3, 1/2, 2/5, 1/3
   double plateau_flatness = 2;         // "sticks at 1/2": the band spans this many times a steady fall's width
   double phase_boundary_steps = 1;     // grid steps of relative importance from 1
+  double phase_loss_tolerance = 0.05;  // a phase cell within this share of the best candidate's loss is at it
   double robust_share = 0.75;          // a claim holding on fewer of its seeds than this is fragile
 };
 

@@ -159,7 +159,8 @@ int paper_command(const std::vector<std::string>& args) {
                               {"fraction_tolerance", thresholds.fraction_tolerance},
                               {"trend_agreement", thresholds.trend_agreement},
                               {"plateau_flatness", thresholds.plateau_flatness},
-                              {"robust_share", thresholds.robust_share}};
+                              {"robust_share", thresholds.robust_share},
+                              {"phase_loss_tolerance", thresholds.phase_loss_tolerance}};
   // Fill first: a template error stops before any figure is drawn or anything replaced.
   const std::string filled = fill_paper(read_file(template_path), template_path, context);
   ensure_output_directory(out.parent_path().empty() ? fs::path(".") : out.parent_path());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "paper/phase_theory.hpp"
 #include "analysis/superposition_readings.hpp"
 #include "claims/claims.hpp"
 #include "paper/sweep_results.hpp"
@@ -62,6 +63,21 @@ struct PhaseCell {
 };
 std::vector<PhaseCell> phase_cells(const SweepResults& sweep, double min_norm);
 
+// A cell of the 2 -> 1 diagram judged against the three candidate solutions at their best
+// (analysis/phase_theory.hpp), by exact expected losses: no batch noise enters.
+struct TheoryCell {
+  double sparsity = 0.0;
+  double relative_importance = 0.0;
+  std::optional<SecondFeaturePhase> trained;  // the trained model's phase (none: neither of the three)
+  SecondFeaturePhase theory{};                // the phase of the lowest-loss candidate's W
+  double trained_loss = 0.0;                  // the trained model's expected loss (weight decay left out)
+  double best_loss = 0.0;                     // the lowest candidate's
+  SecondFeaturePhase best_candidate{};        // which candidate that is
+  bool restarts_disagree = false;             // its restarts' held-out losses spread by more than the tolerance
+  double excess() const { return trained_loss / best_loss - 1.0; }
+};
+std::vector<TheoryCell> theory_cells(const SweepResults& sweep, double min_norm, double tolerance);
+
 // The checks, one per claim.
 ClaimResult check_intro_densest_two_orthogonal(const SweepResults& intro, const Thresholds& t);
 ClaimResult check_intro_sparsest_all_represented(const SweepResults& intro, const Thresholds& t);
@@ -73,6 +89,8 @@ ClaimResult check_many_relu_more_superposition(const SweepResults& relu, const T
 ClaimResult check_phase_all_three(const SweepResults& phase, const Thresholds& t);
 ClaimResult check_phase_superposition_needs_sparsity(const SweepResults& phase, const Thresholds& t);
 ClaimResult check_phase_boundary_near_one(const SweepResults& phase, const Thresholds& t);
+ClaimResult check_phase_matches_theory(const SweepResults& phase, const Thresholds& t);
+ClaimResult check_phase_superposition_widens(const SweepResults& phase, const Thresholds& t);
 ClaimResult check_geometry_dimensions_fall(const SweepResults& geometry, const Thresholds& t);
 ClaimResult check_geometry_sticks_at_half(const SweepResults& geometry, const Thresholds& t);
 ClaimResult check_geometry_fractions_sticky(const SweepResults& geometry, const Thresholds& t);

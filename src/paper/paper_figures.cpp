@@ -132,7 +132,7 @@ void plot_interactions_and_norms(const SweepResults& sweep, const std::filesyste
 }
 
 void plot_phase_diagram(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem) {
-  const std::vector<PhaseCell> cells = phase_cells(sweep, t.represented_norm);
+  const std::vector<TheoryCell> cells = theory_cells(sweep, t.represented_norm, t.phase_loss_tolerance);
   std::vector<double> sparsities = sweep.config.instance_sparsities, importances = sweep.config.instance_decays;
   if (importances.empty()) importances = {sweep.config.train.importance_decay};
   std::sort(sparsities.begin(), sparsities.end());
@@ -141,38 +141,63 @@ void plot_phase_diagram(const SweepResults& sweep, const Thresholds& t, const st
     return static_cast<double>(std::lower_bound(values.begin(), values.end(), v) - values.begin());
   };
   const char* colours[3] = {"#56B4E9", "#E69F00", "#009E73"};
-  const Canvas canvas{kWidestFigureInches, 4.4};
+  // Left, the trained models; right, the phase of the best of the three candidate solutions at each
+  // cell (the paper's theoretical diagram). Marks on the left: a cell whose model loses to a
+  // candidate (a local minimum), and, with restarts, a cell whose restarts found different minima.
+  const Canvas canvas{kWidestFigureInches, 4.2};
   both_formats(out_stem, canvas, [&](Gnuplot& gp) {
-    gp << "set title 'phase of feature 2 in the 2 → 1 model'\n";
-    gp << "set xlabel '1/(1−S)'\nset ylabel 'importance of feature 2 / feature 1'\n";
-    gp << fmt::format("set xrange [-0.5:{}]\nset yrange [-0.5:{}]\n", sparsities.size() - 0.5, importances.size() - 0.5);
     std::string xtics, ytics;
     for (std::size_t k = 0; k < sparsities.size(); ++k)
       xtics += fmt::format("{}'{}' {}", k ? ", " : "", inverse_density(sparsities[k]), k);
     for (std::size_t k = 0; k < importances.size(); ++k)
       ytics += fmt::format("{}'{:.2g}' {}", k ? ", " : "", importances[k], k);
-    gp << "set xtics (" << xtics << ") scale 0 rotate by -45\nset ytics (" << ytics << ") scale 0\n";
-    gp << "set key outside bottom center horizontal samplen 1\nset border 0\n";
-    gp << "set style fill solid 1.0 border lc rgb '#ffffff'\n";
-    const bool any_unclassified =
-        std::any_of(cells.begin(), cells.end(), [](const PhaseCell& c) { return !c.phase.has_value(); });
-    gp << fmt::format("plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror lc rgb variable notitle, "
-                      "'-' using 1:2 with points pt 2 ps 1.2 lc rgb '#000000' {}, "
-                      "NaN with boxes lc rgb '{}' title 'not represented', NaN with boxes lc rgb '{}' title 'takes the dimension', "
-                      "NaN with boxes lc rgb '{}' title 'superposition'\n",
-                      any_unclassified ? "title 'none of the three'" : "notitle", colours[0], colours[1], colours[2]);
-    Rows boxes, unclassified;
-    for (const PhaseCell& c : cells) {
-      const double x = index_of(sparsities, c.sparsity), y = index_of(importances, c.relative_importance);
-      if (c.phase) boxes.push_back({x, y, rgb(colours[static_cast<int>(*c.phase)])});
-      else {
-        boxes.push_back({x, y, rgb("#dddddd")});
-        unclassified.push_back({x, y});
+    gp << "set multiplot\nset border 0\nset style fill solid 1.0 border lc rgb '#ffffff'\n";
+    gp << fmt::format("set xrange [-0.5:{}]\nset yrange [-0.5:{}]\n", sparsities.size() - 0.5, importances.size() - 0.5);
+    gp << "set xtics (" << xtics << ") scale 0 rotate by -45 font ',9'\nset ytics (" << ytics << ") scale 0 font ',9'\n";
+    gp << "set xlabel '1/(1−S)'\n";
+    const bool restarted = sweep.config.restarts > 1;
+    const bool any_unclassified = std::any_of(cells.begin(), cells.end(), [](const TheoryCell& c) { return !c.trained; });
+    for (int panel = 0; panel < 2; ++panel) {
+      const bool trained = panel == 0;
+      gp << fmt::format("set origin {},0.17\nset size 0.5,0.83\n", 0.5 * panel);
+      gp << (trained ? fmt::format("set title 'trained ({} restart{} a cell)'\nset ylabel 'importance of feature 2 / feature 1'\n",
+                                   sweep.config.restarts, restarted ? "s" : "")
+                     : std::string("set title 'theory: best of the three candidates'\nunset ylabel\n"));
+      gp << "unset key\n";
+      gp << "plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror lc rgb variable notitle";
+      if (trained)
+        gp << ", '-' using 1:2 with points pt 2 ps 1.1 lc rgb '#000000' notitle, "
+              "'-' using 1:2 with points pt 6 ps 1.3 lw 1.5 lc rgb '#000000' notitle, "
+              "'-' using 1:2 with points pt 7 ps 0.4 lc rgb '#000000' notitle";
+      gp << "\n";
+      Rows boxes, unclassified, losing, disagree;
+      for (const TheoryCell& c : cells) {
+        const double x = index_of(sparsities, c.sparsity), y = index_of(importances, c.relative_importance);
+        const std::optional<SecondFeaturePhase> phase = trained ? c.trained : std::optional(c.theory);
+        boxes.push_back({x, y, phase ? rgb(colours[static_cast<int>(*phase)]) : rgb("#dddddd")});
+        if (!phase) unclassified.push_back({x, y});
+        if (c.excess() > t.phase_loss_tolerance) losing.push_back({x, y});
+        if (c.restarts_disagree) disagree.push_back({x, y});
+      }
+      gp.send1d(boxes);
+      if (trained) {
+        for (Rows* marks : {&unclassified, &losing, &disagree})
+          if (marks->empty()) marks->push_back({-10.0, -10.0});  // an empty block is an error in gnuplot
+        gp.send1d(unclassified);
+        gp.send1d(losing);
+        gp.send1d(disagree);
       }
     }
-    if (unclassified.empty()) unclassified.push_back({-10.0, -10.0});  // an empty block is an error in gnuplot
-    gp.send1d(boxes);
-    gp.send1d(unclassified);
+    // One key for both panels, below them.
+    gp << "set origin 0,0\nset size 1,0.17\nunset title\nunset xlabel\nunset ylabel\nunset tics\n"
+          "set xrange [0:1]\nset yrange [0:1]\nset key center center horizontal samplen 1 font ',9' maxrows 2\n";
+    gp << fmt::format("plot NaN with boxes lc rgb '{}' title 'not represented', NaN with boxes lc rgb '{}' title 'takes the "
+                      "dimension', NaN with boxes lc rgb '{}' title 'superposition', NaN with points pt 6 ps 1.3 lw 1.5 "
+                      "lc rgb '#000000' title 'loses to a candidate by > {:g}%'{}{}\n",
+                      colours[0], colours[1], colours[2], 100 * t.phase_loss_tolerance,
+                      restarted ? ", NaN with points pt 7 ps 0.4 lc rgb '#000000' title 'restarts disagree'" : "",
+                      any_unclassified ? ", NaN with points pt 2 lc rgb '#000000' title 'none of the three'" : "");
+    gp << "unset multiplot\n";
   });
 }
 

@@ -78,11 +78,15 @@ std::string setting(const PaperContext& c, const std::string& role) {
   const std::vector<std::string> differences = differences_from_article(config);
   return fmt::format(
       "{}: {} features in {} dimension{}, {} model, {}, {} sparsities from {:.3g} to {:.3g} "
-      "({} instance{} in all); {} steps of batch {}, lr {:g}, weight decay {:g}, seed {}, "
+      "({} instance{} in all{}); {} steps of batch {}, lr {:g}, weight decay {:g}, seed {}, "
       "{}. Where it differs from the article's setting: {}.",
       code_span(shown_path(s.config_path, working_folder())), t.features, t.hidden, t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
       sparsities.size(), sparsities.front(), sparsities.back(), instance_count(config),
-      instance_count(config) == 1 ? "" : "s", thousands(t.steps), t.batch, t.lr, t.weight_decay, t.seed,
+      instance_count(config) == 1 ? "" : "s",
+      config.restarts > 1 ? fmt::format(", each trained from {} initialisations, keeping the lowest held-out loss",
+                                        config.restarts)
+                          : std::string(),
+      thousands(t.steps), t.batch, t.lr, t.weight_decay, t.seed,
       config.shared_stream ? "every instance from one shared random stream, as the notebook draws it"
                            : "each instance from its own random stream",
       differences.empty() ? std::string("nowhere") : fmt::format("{}", fmt::join(differences, "; ")));
@@ -139,8 +143,10 @@ std::string claims_table(const PaperContext& c, const std::string& subject) {
 }
 
 std::string config_value(const PaperContext& c, const std::string& role, const std::string& key) {
-  for (const auto& [k, v] : config_entries(sweep_of(c, role).config))
+  const RunConfig& config = sweep_of(c, role).config;
+  for (const auto& [k, v] : config_entries(config))
     if (k == key) return v;
+  if (key == "restarts") return std::to_string(config.restarts);  // in the canonical text only when above 1
   throw std::runtime_error(fmt::format("no configuration key '{}'", key));
 }
 

@@ -44,6 +44,15 @@ SweepResults read_sweep_of(SweepResults sweep, const std::filesystem::path& dir)
         throw InputError(fmt::format("{}/{}/results.json: differs from the record instances.json keeps of it (edited "
                                      "or damaged; run `make report`, which retrains the sweep)", dir.string(), folder));
       instance.run = read_run(dir / folder);
+      if (entries[k].contains("restart_losses")) {
+        instance.restart = entries[k].at("restart").get<int>();
+        instance.restart_losses = entries[k].at("restart_losses").get<std::vector<double>>();
+        if (static_cast<int>(instance.restart_losses.size()) != sweep.config.restarts || instance.restart < 0 ||
+            instance.restart >= sweep.config.restarts)
+          throw InputError(fmt::format("{}: instance {} lists {} restarts, the config trains {} (run `make report`)",
+                                       listing_path.string(), folder, instance.restart_losses.size(),
+                                       sweep.config.restarts));
+      }
       if (instance.run.config_hash != sha256_hex(canonical_text(expected)))
         throw InputError(fmt::format("{}: instance {} is not the config's instance {} (run `make report`)",
                                      dir.string(), entries[k].at("folder").get<std::string>(), k));

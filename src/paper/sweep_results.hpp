@@ -16,6 +16,9 @@ struct SweepInstance {
   double sparsity = 0.0;
   double importance_decay = 0.0;
   RunResults run;
+  // With restarts = K: the kept restart and every restart's held-out loss (empty without).
+  int restart = 0;
+  std::vector<double> restart_losses;
 };
 
 struct SweepResults {
