@@ -428,12 +428,13 @@ endef
 $(eval $(call typeset_pair,report,$(OUT)/report/report.md $(FIGURES) $(SEED_GALLERY)))
 
 # The paper's chapters: claims, figures and Markdown in $(PAPER_OUT), replaced whole in one step.
-$(PAPER_OUT)/paper.md: $(REPORT_DIR)/paper.md $(REPORT_DIR)/thresholds.ini $(PAPER_RUNS) $(PAPER_SEED_RUNS) \
+$(PAPER_OUT)/paper.md: $(REPORT_DIR)/paper.md $(REPORT_DIR)/thresholds.ini $(PAPER_DIR)/sources.json $(PAPER_RUNS) $(PAPER_SEED_RUNS) \
     $(HASHES)/paper.hash $(HASHES)/report-runs.list $(HASHES)/paper-steps.list
 	$(call step,render paper chapters)
 	$(Q)$(BIN) paper $(foreach c,$(PAPER_CHAPTERS),--$(word 1,$(subst =, ,$(c))) $(PAPER_DIR)/$(word 2,$(subst =, ,$(c))).ini) \
 	  --runs $(OUT)/paper-runs --seed-runs $(OUT)/paper-seeds --seed-count $(SEEDS) $(PAPER_SEEDED_ARGS) \
-	  $(PAPER_OVERRIDES) --thresholds $(REPORT_DIR)/thresholds.ini --template $(REPORT_DIR)/paper.md --out $(PAPER_OUT)
+	  $(PAPER_OVERRIDES) --thresholds $(REPORT_DIR)/thresholds.ini --sources $(PAPER_DIR)/sources.json \
+	  --template $(REPORT_DIR)/paper.md --out $(PAPER_OUT)
 $(PAPER_OUT)/claims.json: $(PAPER_OUT)/paper.md
 
 $(eval $(call typeset_pair,paper,$(PAPER_OUT)/paper.md))

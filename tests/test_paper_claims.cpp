@@ -387,3 +387,31 @@ TEST_CASE("Phase: the trained diagram against the candidates' losses; superposit
   });
   CHECK(check_phase_superposition_widens(shrinking, t).verdict == Verdict::fails);
 }
+
+TEST_CASE("A chapter's sources table: the sweep's setting beside the sources', notes only while they hold", "[paper]") {
+  PaperContext c;
+  SweepResults sweep = theory_grid({1.0, 10.0}, {0.5, 2.0}, best_candidate);
+  sweep.config.restarts = 4;
+  c.sweeps.emplace("phase", sweep);
+  c.role_seeds["phase"] = 3;
+  c.sources = nlohmann::json::parse(R"({"chapters": {"phase": {"roles": ["phase"],
+    "rows": [{"row": "features n, dimensions m", "here": "shape", "paper": "2, 1", "notebook": "<b>no</b> cell | *x*"},
+             {"row": "initialisations", "here": "restarts", "paper": "several", "notebook": "-"},
+             {"row": "seeds", "here": "seeds", "paper": "-", "notebook": "1"},
+             {"row": "stream", "here": "stream", "paper": "-", "notebook": "one"}],
+    "notes": [{"when": {"restarts": "4"}, "text": "Four restarts, on purpose."},
+              {"when": {"instance_stream": "shared"}, "text": "Shared, on purpose."}]}}})");
+  const std::string table = fill_paper("{{sources phase}}", "t.md", c);
+  INFO(table);
+  CHECK_THAT(table, Catch::Contains("| features n, dimensions m | 2, 1 |") && Catch::Contains("| 2, 1 |\n"));
+  CHECK_THAT(table, Catch::Contains("| 4, the lowest held\\-out loss kept |"));
+  CHECK_THAT(table, Catch::Contains("| 42 and 3 robustness seeds |") && Catch::Contains("| one per instance |"));
+  // Text from the file is data: a tag, a pipe and emphasis print as written.
+  CHECK_THAT(table, Catch::Contains("\\<b\\>no\\</b\\> cell \\| \\*x\\*"));
+  // A note shows only while the config has its value.
+  CHECK_THAT(table, Catch::Contains("Four restarts, on purpose.") && !Catch::Contains("Shared, on purpose."));
+  c.sweeps.at("phase").config.restarts = 1;
+  CHECK_THAT(fill_paper("{{sources phase}}", "t.md", c), !Catch::Contains("Four restarts"));
+  // A chapter the file lacks, or a row it cannot compute, is an error naming it.
+  CHECK_THROWS_WITH(fill_paper("{{sources geometry}}", "t.md", c), Catch::Contains("geometry"));
+}

@@ -58,6 +58,7 @@ int paper_command(const std::vector<std::string>& args) {
       "seeded", po::value<std::vector<std::string>>()->multitoken(),
       "roles trained on the robustness seeds; ROLE:N for a role trained on seeds 0 .. N-1 only")(
       "template", po::value<std::string>(), "the chapters' Markdown template (report/paper.md)")(
+      "sources", po::value<std::string>(), "the paper's and notebook's settings per chapter (report/paper/sources.json)")(
       "out", po::value<std::string>(), "folder to write paper.md, figures/ and claims.json into (replaced whole)")(
       "json", po::value<std::string>(), "also write the verdicts as JSON")(
       "steps", po::value<std::string>(), "the steps the sweeps were trained with, when not their configs' (make PAPER_STEPS)");
@@ -91,6 +92,14 @@ int paper_command(const std::vector<std::string>& args) {
   }
   if (context.sweeps.empty()) throw InputError("command line: give at least one chapter's config (--intro FILE, ...)");
   context.robust_share = thresholds.robust_share;
+  if (vm.count("sources")) {
+    const std::string path = vm["sources"].as<std::string>();
+    try {
+      context.sources = nlohmann::json::parse(read_file(path));
+    } catch (const nlohmann::json::exception& error) {
+      throw InputError(fmt::format("{}: malformed JSON ({})", path, error.what()));
+    }
+  }
   context.claims = paper_claims(as_sweeps(context.sweeps), thresholds);
 
   if (vm.count("seeded") && seed_count > 0) {

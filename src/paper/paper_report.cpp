@@ -143,11 +143,75 @@ std::string claims_table(const PaperContext& c, const std::string& subject) {
 }
 
 std::string config_value(const PaperContext& c, const std::string& role, const std::string& key) {
+  return setting_value(sweep_of(c, role).config, key);
+}
+
+// The "here" column of a sources table: a row of the sweep's setting, in the words the paper and
+// notebook columns use.
+std::string here_value(const PaperContext& c, const std::string& role, const std::string& row) {
   const RunConfig& config = sweep_of(c, role).config;
-  for (const auto& [k, v] : config_entries(config))
-    if (k == key) return v;
-  if (key == "restarts") return std::to_string(config.restarts);  // in the canonical text only when above 1
-  throw std::runtime_error(fmt::format("no configuration key '{}'", key));
+  const TrainSettings& t = config.train;
+  if (row == "shape") return fmt::format("{}, {}", t.features, t.hidden);
+  if (row == "activation") return t.activation == Activation::relu ? "ReLU" : "linear";
+  if (row == "importance") {
+    if (!config.instance_decays.empty())
+      return fmt::format("feature 2 relative to feature 1, {} values from {:.3g} to {:.3g}", config.instance_decays.size(),
+                         *std::min_element(config.instance_decays.begin(), config.instance_decays.end()),
+                         *std::max_element(config.instance_decays.begin(), config.instance_decays.end()));
+    return t.importance_decay == 1.0 ? std::string("equal") : fmt::format("{:g}^i", t.importance_decay);
+  }
+  if (row == "grid") {
+    std::vector<double> s = config.instance_sparsities;
+    std::sort(s.begin(), s.end());
+    return fmt::format("{} sparsities from {:.3g} to {:.3g}", s.size(), s.front(), s.back());
+  }
+  if (row == "training")
+    return fmt::format("{} steps of batch {}, AdamW at lr {:g}, {}", thousands(t.steps), thousands(t.batch), t.lr,
+                       t.schedule == LrSchedule::constant ? "constant" : "cosine");
+  if (row == "restarts")
+    return config.restarts == 1 ? std::string("1")
+                                : fmt::format("{}, the lowest held-out loss kept", config.restarts);
+  if (row == "seeds") {
+    const auto found = c.role_seeds.find(role);
+    const int extra = found == c.role_seeds.end() ? 0 : found->second;
+    return extra == 0 ? fmt::format("{}", t.seed) : fmt::format("{} and {} robustness seeds", t.seed, extra);
+  }
+  if (row == "stream") return config.shared_stream ? "one for all instances" : "one per instance";
+  throw std::runtime_error(fmt::format("sources: unknown row '{}'", row));
+}
+
+// The chapter's setting beside the paper's and the notebook's (report/paper/sources.json), then
+// the notes whose config values hold. Text from the file is data: escaped, never markup.
+std::string sources_table(const PaperContext& c, const std::string& chapter) {
+  try {
+    const nlohmann::json& entry = c.sources.at("chapters").at(chapter);
+    std::vector<std::string> roles = entry.at("roles").get<std::vector<std::string>>();
+    if (roles.empty()) throw std::runtime_error(fmt::format("sources: chapter '{}' names no sweep", chapter));
+    std::string out = "| | paper | notebook | here |\n|---|---|---|---|\n";
+    for (const auto& row : entry.at("rows")) {
+      std::vector<std::string> here;
+      for (const std::string& role : roles) {
+        const std::string value = here_value(c, role, row.at("here").get<std::string>());
+        if (std::find(here.begin(), here.end(), value) == here.end()) here.push_back(value);
+      }
+      // markdown_literal escapes '|' too, so a cell's text cannot split its row.
+      out += fmt::format("| {} | {} | {} | {} |\n", markdown_literal(row.at("row").get<std::string>()),
+                         markdown_literal(row.at("paper").get<std::string>()),
+                         markdown_literal(row.at("notebook").get<std::string>()),
+                         markdown_literal(fmt::format("{}", fmt::join(here, " / "))));
+    }
+    out += "\nTable: The setting of Elhage et al.'s paper, of their notebook, and of this chapter's sweep"
+           " (a dash: not taken from that source here).\n";
+    for (const auto& note : entry.at("notes")) {
+      bool applies = true;
+      for (const auto& [key, value] : note.at("when").items())
+        applies = applies && setting_value(sweep_of(c, roles.front()).config, key) == value.get<std::string>();
+      if (applies) out += "\n" + markdown_literal(note.at("text").get<std::string>()) + "\n";
+    }
+    return out;
+  } catch (const nlohmann::json::exception& error) {
+    throw std::runtime_error(fmt::format("sources: chapter '{}' is malformed or missing ({})", chapter, error.what()));
+  }
 }
 
 void need(const std::vector<std::string>& words, std::size_t n) {
@@ -174,6 +238,17 @@ const std::vector<std::pair<std::string, std::string>>& paper_figures() {
   return figures;
 }
 
+std::string setting_value(const RunConfig& config, const std::string& key) {
+  for (const auto& [k, v] : config_entries(config))
+    if (k == key) return v;
+  // Keys the canonical text states only away from their defaults (so that old hashes stand).
+  if (key == "restarts") return std::to_string(config.restarts);
+  if (key == "instance_stream") return config.shared_stream ? "shared" : "own";
+  if (key == "schedule") return to_string(config.train.schedule);
+  if (key == "feature_loss") return to_string(config.train.feature_loss);
+  throw std::runtime_error(fmt::format("no configuration key '{}'", key));
+}
+
 std::vector<std::string> differences_from_article(const RunConfig& config) {
   const TrainSettings& t = config.train;
   const TrainSettings article;
@@ -197,7 +272,7 @@ std::vector<std::string> differences_from_article(const RunConfig& config) {
 
 std::string fill_paper(const std::string& template_text, const std::string& template_name, const PaperContext& c) {
   const std::vector<std::string> verbs = {"setting", "figure", "claims", "measured", "verdict", "robust", "threshold",
-                                          "value", "instances", "seeds", "seeded_roles", "caveat"};
+                                          "value", "instances", "seeds", "seeded_roles", "caveat", "sources"};
   TemplateResolver resolver;
   resolver.check = [&](const std::vector<std::string>& words) {
     if (std::find(verbs.begin(), verbs.end(), words[0]) == verbs.end())
@@ -211,6 +286,7 @@ std::string fill_paper(const std::string& template_text, const std::string& temp
     if (verb == "measured") return need(w, 2), claim_with_id(c, w[1]).measured;
     if (verb == "verdict") return need(w, 2), paper_badge(c, claim_with_id(c, w[1]));
     if (verb == "caveat") return need(w, 2), caveat(c, claim_with_id(c, w[1]));
+    if (verb == "sources") return need(w, 2), sources_table(c, w[1]);
     if (verb == "robust") return need(w, 2), claim_with_id(c, w[1]), robust_text(c, w[1]);
     if (verb == "value") return need(w, 3), markdown_literal(config_value(c, w[1], w[2]));
     if (verb == "instances") return need(w, 2), std::to_string(instance_count(sweep_of(c, w[1]).config));
@@ -249,7 +325,8 @@ std::string fill_paper(const std::string& template_text, const std::string& temp
     if (w.size() == 2 && w[0] == "fails") return claim_with_id(c, w[1]).verdict == Verdict::fails;
     if (w.size() == 2 && w[0] == "fragile") return is_fragile(c, claim_with_id(c, w[1]));
     if (w.size() == 1 && w[0] == "seeded") return c.seed_count > 0 && !c.seeded_roles.empty();
-    throw std::runtime_error(fmt::format("unknown condition '{}' (expected holds ID, fails ID, fragile ID or seeded)", fmt::join(w, " ")));
+    if (w.size() == 2 && w[0] == "own_stream") return !sweep_of(c, w[1]).config.shared_stream;
+    throw std::runtime_error(fmt::format("unknown condition '{}' (expected holds ID, fails ID, fragile ID, own_stream ROLE or seeded)", fmt::join(w, " ")));
   };
   return fill_template(template_text, template_name, resolver);
 }

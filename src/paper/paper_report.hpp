@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct PaperContext {
   double robust_share = 0.75;                  // below it a claim that holds is fragile (thresholds.ini)
   std::string figures_dir;                     // where the figures are, as the Markdown names them
   std::map<std::string, double> threshold_values;  // report/thresholds.ini's keys the prose quotes
+  nlohmann::json sources;                      // report/paper/sources.json: the paper's and notebook's settings
 };
 
 // The figures: name -> role of the sweep it is drawn from, in the order the chapters show them.
@@ -42,6 +44,10 @@ std::string shown_verdict(const PaperContext& context, const ClaimResult& claim)
 
 // The filled Markdown. Throws InputError for a placeholder naming an unknown claim, role or figure.
 std::string fill_paper(const std::string& template_text, const std::string& template_name, const PaperContext& context);
+
+// A config key's value as the config states it, also for keys the canonical text leaves out at
+// their defaults (instance_stream, schedule, feature_loss, restarts). Throws for an unknown key.
+std::string setting_value(const RunConfig& config, const std::string& key);
 
 // "input = uniform (article: normal)", one per key where the config differs from the article's setting.
 std::vector<std::string> differences_from_article(const RunConfig& config);
