@@ -542,8 +542,8 @@ ClaimResult check_geometry_sticks_at_half(const SweepResults& geometry, const Th
           ? fmt::format("no sparsity within 1/2 ± {:.3f}; the sweep falls {:.3f} per factor e of 1/(1−S)",
                         t.fraction_tolerance, mean_fall)
           : fmt::format("within 1/2 ± {:.3f} from 1/(1−S) = {:.3g} to {:.3g} ({} grid points; grid step ×{:.3g}): a factor "
-                        "{:.2f}, {:.1f} times the {:.2f} a steady fall at the sweep's mean rate ({:.3f} per factor e) "
-                        "would spend there",
+                        "{:.2f}, in log scale {:.1f} times the factor {:.2f} that a steady fall at the sweep's mean rate "
+                        "({:.3f} per factor e) would spend there",
                         t.fraction_tolerance, p.from, p.to, p.grid_points, grid_step, std::exp(p.log_width()),
                         p.log_width() / steady_width, std::exp(steady_width), mean_fall);
   return claim("geometry.sticks_at_half", "geometry", "Dimensions per feature stick at 1/2 over a range of sparsities",

@@ -206,7 +206,7 @@ void plot_dimensions_per_feature(const SweepResults& sweep, const Thresholds& t,
   both_formats(out_stem, canvas, [&](Gnuplot& gp) {
     gp << "set title 'hidden dimensions per feature, m / ||W||_F^2'\n";
     gp << "set xlabel '1/(1−S)'\nset ylabel 'dimensions per feature'\nset logscale x\nset grid lc rgb '#dddddd'\n";
-    gp << "set format x '%g'\nset yrange [0:1.1]\nset key top right\n";
+    gp << "set format x '%g'\nset autoscale xfix\nset yrange [0:1.1]\nset key top right\n";
     gp << fmt::format("set object 1 rect from graph 0, first {} to graph 1, first {} fc rgb '#f2e6c9' fs solid 1.0 noborder behind\n",
                       0.5 - t.fraction_tolerance, 0.5 + t.fraction_tolerance);
     Rows points;

@@ -111,7 +111,10 @@ std::string figure(const PaperContext& c, const std::string& name) {
                        "colour is feature $i$'s superposition $\\sum_{{j \\ne i}} (\\hat W_i \\cdot W_j)^2$",
                        name == "many_linear" ? "Linear" : "ReLU");
   else if (name == "phase_diagram")
-    what = "The phase of feature 2 in each cell of the grid over sparsity and relative importance";
+    what = fmt::format("The phase of feature 2 in each cell of the grid over sparsity and relative importance: "
+                       "trained (left; {} initialisation{} a cell, the lowest held-out loss kept), and the phase of the "
+                       "best of the three candidate solutions (right)",
+                       s.config.restarts, s.config.restarts == 1 ? "" : "s");
   else if (name == "geometry_dims")
     what = "Hidden dimensions per feature $m / \\lVert W \\rVert_F^2$ against $1/(1-S)$";
   else
@@ -272,7 +275,7 @@ std::vector<std::string> differences_from_article(const RunConfig& config) {
 
 std::string fill_paper(const std::string& template_text, const std::string& template_name, const PaperContext& c) {
   const std::vector<std::string> verbs = {"setting", "figure", "claims", "measured", "verdict", "robust", "threshold",
-                                          "value", "instances", "seeds", "seeded_roles", "caveat", "sources"};
+                                          "value", "instances", "seeds", "seeded_roles", "caveat", "sources", "percent"};
   TemplateResolver resolver;
   resolver.check = [&](const std::vector<std::string>& words) {
     if (std::find(verbs.begin(), verbs.end(), words[0]) == verbs.end())
@@ -298,11 +301,11 @@ std::string fill_paper(const std::string& template_text, const std::string& temp
       }
       return need(w, 1), std::to_string(c.seed_count);
     }
-    if (verb == "threshold") {
+    if (verb == "threshold" || verb == "percent") {
       need(w, 2);
       const auto found = c.threshold_values.find(w[1]);
       if (found == c.threshold_values.end()) throw std::runtime_error(fmt::format("no threshold '{}'", w[1]));
-      return fmt::format("{:g}", found->second);
+      return verb == "percent" ? fmt::format("{:g}%", 100 * found->second) : fmt::format("{:g}", found->second);
     }
     if (verb == "seeded_roles") {
       need(w, 1);
