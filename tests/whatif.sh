@@ -71,12 +71,14 @@ run_case() {
   seeds)  # SEEDS=4 then SEEDS=2: the report counts 2 seeds and reads only those runs
     from_reference
     must_render SEEDS=4 || return
-    # Two more seeds of each configuration and of each seeded paper sweep; nothing else.
+    # Two more seeds of each configuration and of each paper sweep trained on all seeds; one more
+    # of the costly sweeps (PAPER_COSTLY_SEEDS, default 3: seeds 0 to 2); nothing else.
     local more=() s c
     for s in 2 3; do
       for c in $(cd "$REPORT/configs" && ls *.ini | sed 's/\.ini$//'); do more+=("train $c seed $s"); done
-      more+=("train paper intro_5x2 seed $s" "train paper phase_2x1 seed $s")
+      more+=("train paper intro_5x2 seed $s" "train paper many_linear seed $s" "train paper many_relu seed $s")
     done
+    more+=("train paper phase_2x1 seed 2" "train paper geometry_200x20 seed 2")
     trained "${more[@]}"
     has 'from 4 further seeds'
     must_render SEEDS=2 || return

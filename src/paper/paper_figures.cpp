@@ -153,7 +153,7 @@ void plot_phase_diagram(const SweepResults& sweep, const Thresholds& t, const st
       ytics += fmt::format("{}'{:.2g}' {}", k ? ", " : "", importances[k], k);
     gp << "set multiplot\nset border 0\nset style fill solid 1.0 border lc rgb '#ffffff'\n";
     gp << fmt::format("set xrange [-0.5:{}]\nset yrange [-0.5:{}]\n", sparsities.size() - 0.5, importances.size() - 0.5);
-    gp << "set xtics (" << xtics << ") scale 0 rotate by -45 font ',9'\nset ytics (" << ytics << ") scale 0 font ',9'\n";
+    gp << "set xtics (" << xtics << ") scale 0 rotate by -45\nset ytics (" << ytics << ") scale 0\n";
     gp << "set xlabel '1/(1−S)'\n";
     const bool restarted = sweep.config.restarts > 1;
     const bool any_unclassified = std::any_of(cells.begin(), cells.end(), [](const TheoryCell& c) { return !c.trained; });
@@ -190,7 +190,7 @@ void plot_phase_diagram(const SweepResults& sweep, const Thresholds& t, const st
     }
     // One key for both panels, below them.
     gp << "set origin 0,0\nset size 1,0.17\nunset title\nunset xlabel\nunset ylabel\nunset tics\n"
-          "set xrange [0:1]\nset yrange [0:1]\nset key center center horizontal samplen 1 font ',9' maxrows 2\n";
+          "set xrange [0:1]\nset yrange [0:1]\nset key center center horizontal samplen 1 maxrows 2\n";
     gp << fmt::format("plot NaN with boxes lc rgb '{}' title 'not represented', NaN with boxes lc rgb '{}' title 'takes the "
                       "dimension', NaN with boxes lc rgb '{}' title 'superposition', NaN with points pt 6 ps 1.3 lw 1.5 "
                       "lc rgb '#000000' title 'loses to a candidate by > {:g}%'{}{}\n",
