@@ -106,9 +106,10 @@ SEED_GALLERY := $(if $(SEED_NUMBERS),$(OUT)/seed-gallery/figures.json $(foreach 
 # (default 3: with its own seed, 4 runs, the fewest for which "3 of 4" tells a robust reading from
 # a fragile one).
 PAPER_DIR := $(REPORT_DIR)/paper
-PAPER_CHAPTERS := intro=intro_5x2 many_linear=many_linear many_relu=many_relu phase=phase_2x1 geometry=geometry_200x20
+PAPER_CHAPTERS := intro=intro_5x2 many_linear=many_linear many_relu=many_relu phase=phase_2x1 geometry=geometry_200x20 \
+  dynamics=dynamics_200x20
 PAPER_SEEDED := intro many_linear many_relu
-PAPER_COSTLY := phase geometry
+PAPER_COSTLY := phase geometry dynamics
 PAPER_COSTLY_SEEDS ?= 3
 ifneq ($(or $(call strip_safe,$(PAPER_COSTLY_SEEDS),0 1 2 3 4 5 6 7 8 9),$(if $(strip $(PAPER_COSTLY_SEEDS)),,empty),$(word 2,$(PAPER_COSTLY_SEEDS))),)
 $(error superpos: PAPER_COSTLY_SEEDS='$(PAPER_COSTLY_SEEDS)' is not a whole number (expected PAPER_COSTLY_SEEDS=0 ... 1000))
@@ -192,7 +193,7 @@ help:
 	@echo 'variables: SEEDS=16 (robustness seeds), V=1 (show commands), OUT=build, REPORT_DIR=report,'
 	@echo '  CLUSTER=slurm (train on a Slurm cluster), JOBS=N, JOB_CPUS=2, SRUN_FLAGS="--partition=..."'
 	@echo '  PUBLISH_DIR=public, PAPER_STEPS=N (train the paper'"'"'s sweeps for N steps, for a quick look)'
-	@echo '  PAPER_COSTLY_SEEDS=3 (robustness seeds of the phase and geometry sweeps, a minute each; the others get SEEDS)'
+	@echo '  PAPER_COSTLY_SEEDS=3 (robustness seeds of the phase, geometry and dynamics sweeps; the others get SEEDS)'
 
 # ---- packages: installed when root, otherwise the exact command is printed ------------------------
 # One apt-get at a time: under -j the build and report package steps would otherwise race for the

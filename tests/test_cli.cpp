@@ -267,6 +267,36 @@ TEST_CASE("A sweep with restarts keeps each instance's lowest held-out loss, on 
   }
 }
 
+TEST_CASE("snapshot_every records W during training, and a run's snapshots are read back checked", "[cli]") {
+  // Snapshots at 0, every K steps and at the last step; the last is the trained W; the file is
+  // read back as written, and an edited one is refused with its name.
+  namespace fs = std::filesystem;
+  const fs::path dir = fresh_dir("snapshots");
+  fs::create_directories(dir);
+  const fs::path config = dir / "snap.ini";
+  std::ofstream(config) << "name = snap\nactivation = relu\nsparsity = 0.7\nfeatures = 6\nhidden = 2\nsteps = 25\n"
+                           "batch = 32\nsnapshot_every = 10\n";
+  const Outcome trained = run_cli("train --config " + config.string() + " --out " + (dir / "run").string());
+  INFO(trained.output);
+  REQUIRE(trained.status == 0);
+  const RunResults run = read_run(dir / "run");
+  REQUIRE(run.snapshots.size() == 4);
+  CHECK(run.snapshots[0].step == 0);
+  CHECK(run.snapshots[1].step == 10);
+  CHECK(run.snapshots[2].step == 20);
+  CHECK(run.snapshots[3].step == 25);
+  CHECK(run.snapshots[3].weights == run.model.weights);
+  CHECK(run.snapshots[0].weights != run.snapshots[1].weights);
+  // The same run without snapshots trains the same W (recording does not touch the stream).
+  std::ofstream(dir / "plain.ini") << "name = snap\nactivation = relu\nsparsity = 0.7\nfeatures = 6\nhidden = 2\n"
+                                      "steps = 25\nbatch = 32\n";
+  REQUIRE(run_cli("train --config " + (dir / "plain.ini").string() + " --out " + (dir / "plain").string()).status == 0);
+  CHECK(read_run(dir / "plain").model.weights == run.model.weights);
+  CHECK_FALSE(fs::exists(dir / "plain" / "snapshots.csv"));
+  std::ofstream(dir / "run" / "snapshots.csv", std::ios::app) << "25,0,9,9\n";
+  CHECK_THROWS_WITH(read_run(dir / "run"), Catch::Contains("snapshots.csv") && Catch::Contains("edited or damaged"));
+}
+
 TEST_CASE("superpos paper renders a chapter from its sweep, and refuses a stale sweep or a bad template",
           "[cli][paper]") {
   namespace fs = std::filesystem;

@@ -415,3 +415,30 @@ TEST_CASE("A chapter's sources table: the sweep's setting beside the sources', n
   // A chapter the file lacks, or a row it cannot compute, is an error naming it.
   CHECK_THROWS_WITH(fill_paper("{{sources geometry}}", "t.md", c), Catch::Contains("geometry"));
 }
+
+TEST_CASE("Learning dynamics: a stepwise path sits at fractions while it moves, a continuous one does not", "[paper]") {
+  // Two features over 12 snapshots. Stepwise: 1/3 for four, 1/2 for four, then 1 (one reading
+  // between each): while moving, 8 of 10 readings at a fraction. Continuous: rising evenly from 0.35
+  // to 1, at a fraction only where it happens to pass one.
+  FeatureTrajectories stepwise, continuous;
+  for (long s = 0; s < 12; ++s) stepwise.steps.push_back(100 * s), continuous.steps.push_back(100 * s);
+  const std::vector<double> steps = {1.0 / 3, 1.0 / 3, 1.0 / 3, 1.0 / 3, 0.42, 0.5, 0.5, 0.5, 0.5, 0.8, 1.0, 1.0};
+  stepwise.dimensionality = {steps, std::vector<double>(12, std::nan(""))};
+  std::vector<double> ramp;
+  for (int s = 0; s < 12; ++s) ramp.push_back(0.35 + 0.65 * s / 10.0 > 1.0 ? 1.0 : 0.35 + 0.65 * s / 10.0);
+  continuous.dimensionality = {ramp};
+  const DynamicsReading a = read_dynamics(stepwise, t.fraction_tolerance);
+  CHECK(a.moving_pairs == 10);
+  CHECK(a.moving_near_share == Approx(0.8));
+  CHECK(a.jumps == 2);
+  CHECK(a.features_jumping == 1);
+  const DynamicsReading b = read_dynamics(continuous, t.fraction_tolerance);
+  INFO("continuous: " << b.moving_near_share << " of " << b.moving_pairs);
+  CHECK(b.moving_near_share < 0.5);
+  CHECK(b.near_share < a.near_share);
+  // Not represented (NaN) and under the fractions' range are not read at all.
+  FeatureTrajectories unread;
+  unread.steps = {0, 1};
+  unread.dimensionality = {{std::nan(""), 0.1}};
+  CHECK(read_dynamics(unread, t.fraction_tolerance).pairs == 0);
+}

@@ -34,6 +34,7 @@ PaperSweeps as_sweeps(const std::map<std::string, SweepResults>& by_role) {
   s.many_relu = find("many_relu");
   s.phase = find("phase");
   s.geometry = find("geometry");
+  s.dynamics = find("dynamics");
   return s;
 }
 
@@ -47,7 +48,7 @@ int paper_command(const std::vector<std::string>& args) {
   po::options_description options(
       "superpos paper --ROLE CONFIG... --runs DIR --thresholds FILE [--seed-runs DIR --seed-count N --seeded ROLE...]\n"
       "               [--template FILE --out DIR] [--json FILE]\n"
-      "ROLE is intro, many_linear, many_relu, phase or geometry; a sweep is read from DIR/NAME (NAME: the config's)");
+      "ROLE is intro, many_linear, many_relu, phase, geometry or dynamics; a sweep is read from DIR/NAME (NAME: the config's)");
   options.add_options()("help,h", "show this help");
   for (const char* role : kPaperRoles)
     options.add_options()(role, po::value<std::string>(), "configuration (INI) of this chapter's sweep");
@@ -185,6 +186,7 @@ int paper_command(const std::vector<std::string>& args) {
       else if (name == "many_linear" || name == "many_relu") plot_interactions_and_norms(sweep, figures / name);
       else if (name == "phase_diagram") plot_phase_diagram(sweep, thresholds, figures / name);
       else if (name == "geometry_dims") plot_dimensions_per_feature(sweep, thresholds, figures / name);
+      else if (name == "dynamics") plot_learning_dynamics(sweep, thresholds, figures / name);
       else plot_feature_dimensionality(sweep, thresholds, figures / name);
     }
     write_file_atomically(folder / "claims.json", json.dump(1) + "\n");

@@ -67,6 +67,7 @@ RunResults run_results(const RunConfig& config, const TrainResult& trained, cons
   results.model = trained.model;
   results.loss_log = trained.loss_log;
   results.draws_used = trained.draws_used;
+  results.snapshots = trained.snapshots;
   results.evaluation = evaluate_held_out(trained.model, config.train, held_out_samples(config.train));
   return results;
 }

@@ -45,6 +45,7 @@ constexpr KeySpec kKeys[] = {
     {"seed", "42", "torch.manual_seed value (0 <= seed < 2^32)"},
     {"stream_offset", "0", "32-bit draws to skip after seeding, to start mid-stream (>= 0)"},
     {"log_every", "100", "record the loss every this many steps (>= 1)"},
+    {"snapshot_every", "0", "record W every this many steps, for the learning dynamics (0: never; at most 1000 snapshots)"},
     {"claims", "", "claims the report checks on this run, separated by spaces (`superpos claims --list`)"},
     {"compare_with", "", "another configuration (the denser one) that comparison_claims compare this run with"},
     {"comparison_claims", "", "claims comparing compare_with with this run, separated by spaces"},
@@ -353,6 +354,10 @@ RunConfig validate(const Validator& v) {
   t.stream_offset = static_cast<std::uint64_t>(
       v.integer("stream_offset", 0, 1'000'000'000'000LL, "a whole number 0 <= stream_offset <= 10^12"));
   t.log_every = static_cast<long>(v.integer("log_every", 1, 10'000'000, "a whole number >= 1"));
+  t.snapshot_every = static_cast<long>(v.integer("snapshot_every", 0, 10'000'000, "a whole number >= 0"));
+  if (t.snapshot_every > 0 && t.steps / t.snapshot_every > 1000)
+    v.fail("snapshot_every", fmt::format("with steps = {} records more than 1000 snapshots", t.steps),
+           "a larger snapshot_every");
   const std::string& schedule = v.raw("schedule");
   if (schedule == "cosine") t.schedule = LrSchedule::cosine;
   else if (schedule == "constant") t.schedule = LrSchedule::constant;
@@ -369,6 +374,9 @@ RunConfig validate(const Validator& v) {
   else if (stream != "own") v.fail("instance_stream", "is not a known stream", "own or shared");
   if (config.shared_stream && config.instance_sparsities.empty())
     v.fail("instance_stream", "needs a sweep", "instances = a list or a sweep of sparsities, or instance_stream = own");
+  if (config.shared_stream && t.snapshot_every > 0)
+    v.fail("snapshot_every", "is recorded for a model of its own stream, not a shared one",
+           "instance_stream = own, or snapshot_every = 0");
   if (config.shared_stream && t.input != InputDistribution::uniform)
     v.fail("instance_stream", fmt::format("draws uniform values, but input = {}", v.raw("input")),
            "input = uniform, or instance_stream = own");
@@ -498,7 +506,8 @@ std::string canonical_text(const RunConfig& config) {
          (config.shared_stream ? "instance_stream = shared\n" : "") +
          (config.instance_decays.empty() ? std::string()
                                          : fmt::format("importance_decays = {}\n", fmt::join(config.instance_decays, ", "))) +
-         (config.restarts == 1 ? std::string() : fmt::format("restarts = {}\n", config.restarts));
+         (config.restarts == 1 ? std::string() : fmt::format("restarts = {}\n", config.restarts)) +
+         (t.snapshot_every == 0 ? std::string() : fmt::format("snapshot_every = {}\n", t.snapshot_every));
 }
 
 std::uint64_t restart_seed(std::uint64_t seed, int restart) {

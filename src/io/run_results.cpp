@@ -94,6 +94,20 @@ std::string features_csv(const RunResults& r, const Geometry& g) {
   return out;
 }
 
+// step, feature, then W's row at that step: one line per feature per snapshot.
+std::string snapshots_csv(const RunResults& r) {
+  std::string out = "step,feature";
+  for (int k = 0; k < r.config.train.hidden; ++k) out += fmt::format(",dim_{}", k);
+  out += "\n";
+  for (const WeightSnapshot& s : r.snapshots)
+    for (Eigen::Index i = 0; i < s.weights.rows(); ++i) {
+      out += fmt::format("{},{}", s.step, i);
+      for (Eigen::Index k = 0; k < s.weights.cols(); ++k) out += fmt::format(",{}", s.weights(i, k));
+      out += "\n";
+    }
+  return out;
+}
+
 std::string loss_csv(const RunResults& r) {
   std::string out = "step,loss,lr\n";
   for (const LossRecord& record : r.loss_log)
@@ -119,6 +133,7 @@ ordered_json to_json(const RunResults& r) {
   if (t.schedule != LrSchedule::cosine) j["config"]["schedule"] = to_string(t.schedule);
   if (t.feature_loss != FeatureLoss::sum) j["config"]["feature_loss"] = to_string(t.feature_loss);
   if (r.config.shared_stream) j["config"]["instance_stream"] = "shared";
+  if (t.snapshot_every > 0) j["config"]["snapshot_every"] = t.snapshot_every;
   j["config_hash"] = r.config_hash;
   j["trainer_hash"] = r.trainer_hash;
   j["command"] = r.command;
@@ -142,6 +157,9 @@ ordered_json to_json(const RunResults& r) {
   ordered_json log = ordered_json::array();
   for (const LossRecord& record : r.loss_log) log.push_back({record.step, record.loss, record.lr});
   j["loss_log"] = log;
+  // W during training is in snapshots.csv (a JSON array of it would be ten times the size); the
+  // record keeps its digest, so that an edited or damaged file is refused like an edited record.
+  if (!r.snapshots.empty()) j["snapshots"] = {{"count", r.snapshots.size()}, {"sha256", sha256_hex(snapshots_csv(r))}};
   return j;
 }
 
@@ -156,12 +174,14 @@ std::uint64_t run_folder_bytes(const TrainSettings& t) {
   const auto records = static_cast<std::uint64_t>(t.steps / t.log_every + 2);
   // The loss log twice (results.json, loss.csv), W and the n x n tables twice over (JSON, CSV,
   // angles, interactions), ~25 bytes a number, plus the small files.
-  return records * 2 * 3 * 25 + (n * h * 2 + n * n * 3 + n * 12) * 25 + 16 * 1024;
+  const auto snapshots = t.snapshot_every > 0 ? static_cast<std::uint64_t>(t.steps / t.snapshot_every + 2) : 0;
+  return records * 2 * 3 * 25 + (n * h * 2 + n * n * 3 + n * 12) * 25 + snapshots * n * h * 2 * 25 + 16 * 1024;
 }
 
 bool is_run_file(const std::string& name) {
   static const char* const kNames[] = {"weights.csv", "bias.csv", "angles.csv", "interactions.csv", "interference.csv",
-                                       "loss.csv", "features.csv", "results.json", "timing.json", "instances.json"};
+                                       "loss.csv", "features.csv", "results.json", "timing.json", "instances.json",
+                                       "snapshots.csv"};
   // A sweep's instance folders: i0, i1, ...
   if (name.size() > 1 && name[0] == 'i' && std::all_of(name.begin() + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return true;
@@ -177,11 +197,46 @@ void write_run(const RunResults& results, const std::filesystem::path& dir) {
   write_file_atomically(dir / "interference.csv", interference_csv(geometry));
   write_file_atomically(dir / "loss.csv", loss_csv(results));
   write_file_atomically(dir / "features.csv", features_csv(results, geometry));
+  if (!results.snapshots.empty()) write_file_atomically(dir / "snapshots.csv", snapshots_csv(results));
   // A command line may hold a path that is not UTF-8 (Latin-1 file names are legal): its bytes are
   // recorded as U+FFFD rather than failing after training.
   write_file_atomically(dir / "results.json",
                         to_json(results).dump(1, ' ', false, ordered_json::error_handler_t::replace) + "\n");
 }
+
+namespace {
+
+// snapshots.csv as snapshots_csv wrote it, checked against the digest its record keeps.
+std::vector<WeightSnapshot> read_snapshots(const std::filesystem::path& dir, const nlohmann::json& record,
+                                           const TrainSettings& t) {
+  const std::filesystem::path path = dir / "snapshots.csv";
+  const std::string text = read_file(path);
+  if (sha256_hex(text) != record.at("sha256").get<std::string>())
+    throw InputError(fmt::format("{} differs from the digest results.json keeps of it (edited or damaged)", path.string()));
+  std::vector<WeightSnapshot> snapshots;
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) {
+    std::vector<double> values;
+    std::istringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) values.push_back(std::stod(cell));
+    if (values.size() != static_cast<std::size_t>(t.hidden) + 2)
+      throw InputError(fmt::format("{}: a line does not have {} fields", path.string(), t.hidden + 2));
+    const long step = static_cast<long>(values[0]);
+    const auto feature = static_cast<Eigen::Index>(values[1]);
+    if (feature == 0) snapshots.push_back({step, Weights::Zero(t.features, t.hidden)});
+    if (snapshots.empty() || snapshots.back().step != step || feature < 0 || feature >= t.features)
+      throw InputError(fmt::format("{}: rows out of order at step {}", path.string(), step));
+    for (int k = 0; k < t.hidden; ++k) snapshots.back().weights(feature, k) = static_cast<float>(values[2 + k]);
+  }
+  if (snapshots.size() != record.at("count").get<std::size_t>())
+    throw InputError(fmt::format("{}: {} snapshots, results.json counts {}", path.string(), snapshots.size(),
+                                 record.at("count").get<std::size_t>()));
+  return snapshots;
+}
+
+}  // namespace
 
 RunResults read_run(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / "results.json";
@@ -215,6 +270,7 @@ RunResults read_run(const std::filesystem::path& dir) {
     t.seed = field<std::uint64_t>(c, "seed", 0, 4294967295ULL);
     t.stream_offset = field<std::uint64_t>(c, "stream_offset", 0, 1'000'000'000'000ULL);
     t.log_every = field<long>(c, "log_every", 1, 10'000'000);
+    t.snapshot_every = c.contains("snapshot_every") ? field<long>(c, "snapshot_every", 1, 10'000'000) : 0;
     const std::string schedule = c.value("schedule", "cosine"), feature_loss = c.value("feature_loss", "sum"),
                       stream = c.value("instance_stream", "own");
     if (schedule != "cosine" && schedule != "constant")
@@ -257,6 +313,7 @@ RunResults read_run(const std::filesystem::path& dir) {
       throw InputError(fmt::format("field 'explained_energy' does not have {} entries", t.features));
     r.evaluation.explained_energy = Eigen::Map<const Eigen::VectorXd>(explained.data(), t.features);
     for (const auto& record : j.at("loss_log")) r.loss_log.push_back({record.at(0), record.at(1), record.at(2)});
+    if (j.contains("snapshots")) r.snapshots = read_snapshots(dir, j.at("snapshots"), t);
     return r;
   } catch (const nlohmann::json::exception& error) {
     throw InputError(fmt::format("{}: malformed run record ({})", path.string(), error.what()));

@@ -23,6 +23,7 @@ struct RunResults {
   std::vector<LossRecord> loss_log;
   std::uint64_t draws_used = 0;
   HeldOutEvaluation evaluation;  // the trained model on a held-out sample (what the claims read)
+  std::vector<WeightSnapshot> snapshots;  // W during training (snapshot_every), in results.json and snapshots.csv
 };
 
 // Writes weights.csv, bias.csv, angles.csv, interactions.csv, interference.csv, loss.csv,

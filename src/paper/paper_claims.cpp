@@ -17,6 +17,7 @@ constexpr const char* kIntro = "Elhage et al., introduction (figure of 5 feature
 constexpr const char* kDemonstrating = "Elhage et al., “Demonstrating Superposition”";
 constexpr const char* kPhase = "Elhage et al., “Superposition as a Phase Change”";
 constexpr const char* kGeometry = "Elhage et al., “The Geometry of Superposition”";
+constexpr const char* kDynamics = "Elhage et al., “Superposition and Learning Dynamics”";
 
 ClaimResult claim(std::string id, std::string subject, std::string statement, std::string section,
                   std::string measured, std::string threshold, bool holds) {
@@ -578,6 +579,94 @@ ClaimResult check_geometry_fractions_sticky(const SweepResults& geometry, const 
                !in_range.empty() && share > 0.5 && share > chance);
 }
 
+FeatureTrajectories feature_trajectories(const RunResults& run, double min_norm) {
+  FeatureTrajectories out;
+  const int features = run.config.train.features;
+  out.dimensionality.assign(static_cast<std::size_t>(features), {});
+  for (const WeightSnapshot& snapshot : run.snapshots) {
+    out.steps.push_back(snapshot.step);
+    const FeatureMeasures m = feature_measures(snapshot.weights);
+    for (int i = 0; i < features; ++i) {
+      const bool represented = snapshot.weights.row(i).cast<double>().norm() >= min_norm;
+      out.dimensionality[static_cast<std::size_t>(i)].push_back(represented ? m.dimensionality[i] : std::nan(""));
+    }
+  }
+  return out;
+}
+
+DynamicsReading read_dynamics(const FeatureTrajectories& trajectories, double tolerance) {
+  DynamicsReading r;
+  const double low = paper_fractions().back() - tolerance;
+  // "At" a fraction is within half the tolerance: the full tolerance makes the bands of 1/3 and
+  // 2/5 touch, so a feature hovering between them would count as sitting at both in turn.
+  tolerance /= 2;
+  int near = 0, moving_near = 0;
+  for (const std::vector<double>& series : trajectories.dimensionality) {
+    // Per snapshot: the fraction D_i is at, -1 between fractions, -2 not read (not represented, or
+    // under the fractions' range).
+    std::vector<int> at;
+    for (const double d : series) {
+      if (std::isnan(d) || d < low) {
+        at.push_back(-2);
+        continue;
+      }
+      int fraction = -1;
+      for (std::size_t f = 0; f < paper_fractions().size(); ++f)
+        if (std::abs(d - paper_fractions()[f]) <= tolerance) fraction = static_cast<int>(f);
+      at.push_back(fraction);
+    }
+    int last_fraction = -1, jumps = 0;
+    for (const int a : at) {
+      if (a == -2) continue;
+      ++r.pairs;
+      if (a < 0) continue;
+      ++near;
+      if (last_fraction >= 0 && a != last_fraction) ++jumps;
+      last_fraction = a;
+    }
+    r.jumps += jumps;
+    if (jumps > 0) ++r.features_jumping;
+    // The moving phase: up to the last snapshot not at the fraction the feature ends at.
+    const auto read = std::find_if(at.rbegin(), at.rend(), [](int a) { return a != -2; });
+    if (read == at.rend() || *read < 0) continue;  // never read, or ends between fractions
+    const int final_fraction = *read;
+    std::size_t end = 0;
+    for (std::size_t k = 0; k < at.size(); ++k)
+      if (at[k] != -2 && at[k] != final_fraction) end = k + 1;
+    for (std::size_t k = 0; k < end; ++k) {
+      if (at[k] == -2) continue;
+      ++r.moving_pairs;
+      if (at[k] >= 0) ++moving_near;
+    }
+  }
+  r.near_share = r.pairs > 0 ? static_cast<double>(near) / r.pairs : 0.0;
+  r.moving_near_share = r.moving_pairs > 0 ? static_cast<double>(moving_near) / r.moving_pairs : 0.0;
+  r.even_share = even_share_near(paper_fractions(), tolerance, low);
+  return r;
+}
+
+ClaimResult check_dynamics_jumps(const SweepResults& dynamics, const Thresholds& t) {
+  const SweepInstance& instance = dynamics.instances.front();
+  if (instance.run.snapshots.size() < 2)
+    return claim("dynamics.jumps", "dynamics",
+                 "Over training, features sit at the fractions and move between them in jumps", kDynamics,
+                 "no snapshots of W were recorded (snapshot_every = 0)", "at least two snapshots", false);
+  const DynamicsReading r = read_dynamics(feature_trajectories(instance.run, t.represented_norm), t.fraction_tolerance);
+  return claim("dynamics.jumps", "dynamics",
+               "Over training, features sit at the fractions and move between them in jumps", kDynamics,
+               fmt::format("{} at {} snapshots of W, (feature, snapshot) pairs with D_i ≥ {:.3f}: while features move "
+                           "towards the fraction they end at, {:.0f}% of {} pairs lie within {:.3f} of a fraction (values "
+                           "spread evenly would give {:.0f}%); over all of training {:.0f}% of {}; {} jump{} from one "
+                           "fraction to another, by {} feature{}",
+                           sparsity_text(instance.sparsity), instance.run.snapshots.size(),
+                           paper_fractions().back() - t.fraction_tolerance, 100 * r.moving_near_share, r.moving_pairs,
+                           t.fraction_tolerance / 2, 100 * r.even_share, 100 * r.near_share, r.pairs, r.jumps,
+                           r.jumps == 1 ? "" : "s", r.features_jumping, r.features_jumping == 1 ? "" : "s"),
+               fmt::format("while moving: more than half, and more than an even spread, within ±{:.3f} of a fraction",
+                           t.fraction_tolerance / 2),
+               r.moving_pairs > 0 && r.moving_near_share > 0.5 && r.moving_near_share > r.even_share);
+}
+
 std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Thresholds& t) {
   std::vector<ClaimResult> out;
   if (sweeps.intro) {
@@ -603,6 +692,7 @@ std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Threshold
     out.push_back(check_geometry_sticks_at_half(*sweeps.geometry, t));
     out.push_back(check_geometry_fractions_sticky(*sweeps.geometry, t));
   }
+  if (sweeps.dynamics) out.push_back(check_dynamics_jumps(*sweeps.dynamics, t));
   return out;
 }
 

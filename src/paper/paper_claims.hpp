@@ -23,6 +23,7 @@ struct PaperSweeps {
   const SweepResults* many_relu = nullptr;    // many features, ReLU model
   const SweepResults* phase = nullptr;        // 2 -> 1 over sparsity x relative importance
   const SweepResults* geometry = nullptr;     // many features of equal importance
+  const SweepResults* dynamics = nullptr;     // one such model with W recorded during training
 };
 
 std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Thresholds& t);
@@ -94,5 +95,28 @@ ClaimResult check_phase_superposition_widens(const SweepResults& phase, const Th
 ClaimResult check_geometry_dimensions_fall(const SweepResults& geometry, const Thresholds& t);
 ClaimResult check_geometry_sticks_at_half(const SweepResults& geometry, const Thresholds& t);
 ClaimResult check_geometry_fractions_sticky(const SweepResults& geometry, const Thresholds& t);
+
+// The learning dynamics: each represented feature's D_i at every snapshot of W (snapshot_every).
+struct FeatureTrajectories {
+  std::vector<long> steps;                       // the snapshots' steps
+  std::vector<std::vector<double>> dimensionality;  // [feature][snapshot]; NaN where not represented
+};
+FeatureTrajectories feature_trajectories(const RunResults& run, double min_norm);
+// How D_i moves: over the (feature, snapshot) pairs with D_i in the fractions' range, the share at a
+// fraction (within tolerance / 2); and the jumps, the fraction a feature is at changing to another.
+struct DynamicsReading {
+  int pairs = 0;        // represented (feature, snapshot) pairs with D_i >= the lowest fraction - tolerance
+  double near_share = 0.0;
+  double even_share = 0.0;  // what values spread evenly over that range would give
+  int jumps = 0;
+  int features_jumping = 0;
+  // The same share over the moving phase alone: a feature's snapshots before it reaches, for good,
+  // the fraction it ends at. A stepwise path spends that time at intermediate fractions; a
+  // continuous one passes them by. (Over all of training the final fraction dominates the share.)
+  int moving_pairs = 0;
+  double moving_near_share = 0.0;
+};
+DynamicsReading read_dynamics(const FeatureTrajectories& trajectories, double tolerance);
+ClaimResult check_dynamics_jumps(const SweepResults& dynamics, const Thresholds& t);
 
 }  // namespace superpos

@@ -256,3 +256,45 @@ void plot_feature_dimensionality(const SweepResults& sweep, const Thresholds& t,
 }
 
 }  // namespace superpos
+
+namespace superpos {
+
+void plot_learning_dynamics(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem) {
+  const RunResults& run = sweep.instances.front().run;
+  const FeatureTrajectories trajectories = feature_trajectories(run, t.represented_norm);
+  const Canvas canvas{kWidestFigureInches, 5.0};
+  both_formats(out_stem, canvas, [&](Gnuplot& gp) {
+    gp << "set multiplot\n";
+    // Above: D_i of each feature represented at some snapshot, one line each (a gap where it is not).
+    gp << "set origin 0,0.36\nset size 1,0.64\nset lmargin 9\nset rmargin 5\n";
+    gp << "set title 'dimensionality D_i of each represented feature over training'\n";
+    gp << "set ylabel 'D_i'\nset yrange [0:1.1]\nset format x ''\nunset xlabel\nunset key\n";
+    const char* labels[] = {"1", "3/4", "2/3", "1/2", "2/5", "1/3"};
+    std::string plot = "plot ";
+    for (std::size_t f = 0; f < paper_fractions().size(); ++f) {
+      gp << fmt::format("set label {} '{}' at graph 1.01, first {} left tc rgb '#666666'\n", f + 1, labels[f],
+                        paper_fractions()[f]);
+      plot += fmt::format("{} with lines dt 3 lc rgb '#999999', ", paper_fractions()[f]);
+    }
+    plot += "'-' using 1:2 with lines lw 1 lc rgb '#900072B2'\n";
+    gp << plot;
+    Rows lines;
+    for (const std::vector<double>& series : trajectories.dimensionality) {
+      if (std::all_of(series.begin(), series.end(), [](double d) { return std::isnan(d); })) continue;
+      for (std::size_t k = 0; k < series.size(); ++k) lines.push_back({static_cast<double>(trajectories.steps[k]), series[k]});
+      lines.push_back({std::nan(""), std::nan("")});  // ends this feature's line
+    }
+    if (lines.empty()) lines.push_back({0.0, -1.0});
+    gp.send1d(lines);
+    // Below: the training loss, on a log scale.
+    gp << "unset label\nunset title\nset origin 0,0\nset size 1,0.38\nset format x '%g'\nset xlabel 'step'\n";
+    gp << "set ylabel 'loss'\nset logscale y\nset autoscale y\nset format y '%.0e'\n";
+    gp << "plot '-' using 1:2 with lines lw 1.5 lc rgb '#D55E00'\n";
+    Rows loss;
+    for (const LossRecord& r : run.loss_log) loss.push_back({static_cast<double>(r.step), r.loss});
+    gp.send1d(loss);
+    gp << "unset multiplot\n";
+  });
+}
+
+}  // namespace superpos

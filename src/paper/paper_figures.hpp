@@ -23,6 +23,10 @@ void plot_dimensions_per_feature(const SweepResults& sweep, const Thresholds& t,
 // Each represented feature's D_i against 1/(1 - S), with the paper's fractions as lines.
 void plot_feature_dimensionality(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem);
 
+// The learning dynamics of a sweep's first instance: each represented feature's D_i at every
+// snapshot of W, with the paper's fractions as lines, and the loss below.
+void plot_learning_dynamics(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem);
+
 // The five instances the interactions figure shows: spread evenly over the sweep, densest and
 // sparsest included (all of them when there are five or fewer), in sparsity order.
 std::vector<std::size_t> shown_instances(const SweepResults& sweep);

@@ -115,6 +115,8 @@ std::string figure(const PaperContext& c, const std::string& name) {
                        "trained (left; {} initialisation{} a cell, the lowest held-out loss kept), and the phase of the "
                        "best of the three candidate solutions (right)",
                        s.config.restarts, s.config.restarts == 1 ? "" : "s");
+  else if (name == "dynamics")
+    what = "Each represented feature's dimensionality $D_i$ over training, with the paper's fractions, and the loss below";
   else if (name == "geometry_dims")
     what = "Hidden dimensions per feature $m / \\lVert W \\rVert_F^2$ against $1/(1-S)$";
   else
@@ -180,6 +182,8 @@ std::string here_value(const PaperContext& c, const std::string& role, const std
     return extra == 0 ? fmt::format("{}", t.seed) : fmt::format("{} and {} robustness seeds", t.seed, extra);
   }
   if (row == "stream") return config.shared_stream ? "one for all instances" : "one per instance";
+  if (row == "snapshots")
+    return t.snapshot_every > 0 ? fmt::format("every {} steps", thousands(t.snapshot_every)) : std::string("never");
   throw std::runtime_error(fmt::format("sources: unknown row '{}'", row));
 }
 
@@ -237,7 +241,8 @@ std::string shown_verdict(const PaperContext& context, const ClaimResult& claim)
 const std::vector<std::pair<std::string, std::string>>& paper_figures() {
   static const std::vector<std::pair<std::string, std::string>> figures = {
       {"intro_panels", "intro"},   {"many_linear", "many_linear"},  {"many_relu", "many_relu"},
-      {"phase_diagram", "phase"}, {"geometry_dims", "geometry"}, {"geometry_di", "geometry"}};
+      {"phase_diagram", "phase"}, {"geometry_dims", "geometry"}, {"geometry_di", "geometry"},
+      {"dynamics", "dynamics"}};
   return figures;
 }
 

@@ -14,7 +14,7 @@
 namespace superpos {
 
 // The chapters' sweeps by role.
-inline constexpr const char* kPaperRoles[] = {"intro", "many_linear", "many_relu", "phase", "geometry"};
+inline constexpr const char* kPaperRoles[] = {"intro", "many_linear", "many_relu", "phase", "geometry", "dynamics"};
 
 struct RobustCount {
   int holds = 0;

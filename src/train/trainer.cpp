@@ -150,6 +150,7 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
   Gradients gradients;
   double last_finite_loss = std::nan("");
   const auto loop_started = std::chrono::steady_clock::now();
+  if (settings.snapshot_every > 0) result.snapshots.push_back({0, model.weights});
   for (long step = 0; step < settings.steps; ++step) {
     loss_and_gradients(model, batches.get(step), importance, workspace, gradients);
     batches.done(step);
@@ -171,6 +172,8 @@ TrainResult train(const TrainSettings& settings, const ProgressCallback& progres
       result.loss_log.push_back({step, gradients.loss, lr});
       if (progress) progress(result.loss_log.back());
     }
+    if (settings.snapshot_every > 0 && (t % settings.snapshot_every == 0 || t == settings.steps))
+      result.snapshots.push_back({t, model.weights});
   }
   batches.finish();
   if (workspace.large.entries > 0) {

@@ -38,6 +38,14 @@ struct TrainSettings {
   long log_every = 100;
   LrSchedule schedule = LrSchedule::cosine;
   FeatureLoss feature_loss = FeatureLoss::sum;
+  // Record W after every this many steps (and at 0 and the last step): the learning dynamics. 0: none.
+  long snapshot_every = 0;
+};
+
+// W after `step` optimizer steps.
+struct WeightSnapshot {
+  long step = 0;
+  Weights weights;
 };
 
 std::string to_string(LrSchedule schedule);
@@ -57,6 +65,7 @@ struct TrainResult {
   ToyModel model;
   std::vector<LossRecord> loss_log;
   std::uint64_t draws_used = 0;  // 32-bit draws this run took, from its stream offset
+  std::vector<WeightSnapshot> snapshots;  // with snapshot_every: W at 0, every snapshot_every steps, and at the end
   double wall_seconds = 0.0;  // the whole call: seeding, skipping to stream_offset, init, loop
   double loop_seconds = 0.0;  // the training loop alone, as the PyTorch reference times itself
   // With the large kernel (large_batch_kernel.hpp), the share of the input's entries and of
