@@ -286,9 +286,9 @@ void plot_learning_dynamics(const SweepResults& sweep, const Thresholds& t, cons
     }
     if (lines.empty()) lines.push_back({0.0, -1.0});
     gp.send1d(lines);
-    // Below: the training loss, on a log scale.
+    // Below: the training loss.
     gp << "unset label\nunset title\nset origin 0,0\nset size 1,0.38\nset format x '%g'\nset xlabel 'step'\n";
-    gp << "set ylabel 'loss'\nset logscale y\nset autoscale y\nset format y '%.0e'\n";
+    gp << "set ylabel 'loss'\nset yrange [*:*]\nset autoscale y\nset format y '%.3f'\n";
     gp << "plot '-' using 1:2 with lines lw 1.5 lc rgb '#D55E00'\n";
     Rows loss;
     for (const LossRecord& r : run.loss_log) loss.push_back({static_cast<double>(r.step), r.loss});

@@ -61,6 +61,12 @@ std::string thousands(long value) {
   return out;
 }
 
+// "10 sparsities from 0 to 0.95", or "sparsity 0.7" for one (sorted).
+std::string sparsity_range(const std::vector<double>& sorted) {
+  if (sorted.size() == 1) return fmt::format("sparsity {:.3g}", sorted.front());
+  return fmt::format("{} sparsities from {:.3g} to {:.3g}", sorted.size(), sorted.front(), sorted.back());
+}
+
 std::string setting(const PaperContext& c, const std::string& role) {
   const SweepResults& s = sweep_of(c, role);
   const RunConfig& config = s.config;
@@ -77,12 +83,10 @@ std::string setting(const PaperContext& c, const std::string& role) {
                         *std::max_element(config.instance_decays.begin(), config.instance_decays.end()));
   const std::vector<std::string> differences = differences_from_article(config);
   return fmt::format(
-      "{}: {} features in {} dimension{}, {} model, {}, {} sparsities from {:.3g} to {:.3g} "
-      "({} instance{} in all{}); {} steps of batch {}, lr {:g}, weight decay {:g}, seed {}, "
-      "{}. Where it differs from the article's setting: {}.",
+      "{}: {} features in {} dimension{}, {} model, {}, {} ({} instance{} in all{}); {} steps of batch {}, lr {:g}, "
+      "weight decay {:g}, seed {}, {}. Where it differs from the article's setting: {}.",
       code_span(shown_path(s.config_path, working_folder())), t.features, t.hidden, t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
-      sparsities.size(), sparsities.front(), sparsities.back(), instance_count(config),
-      instance_count(config) == 1 ? "" : "s",
+      sparsity_range(sparsities), instance_count(config), instance_count(config) == 1 ? "" : "s",
       config.restarts > 1 ? fmt::format(", each trained from {} initialisations, keeping the lowest held-out loss",
                                         config.restarts)
                           : std::string(),
@@ -168,7 +172,7 @@ std::string here_value(const PaperContext& c, const std::string& role, const std
   if (row == "grid") {
     std::vector<double> s = config.instance_sparsities;
     std::sort(s.begin(), s.end());
-    return fmt::format("{} sparsities from {:.3g} to {:.3g}", s.size(), s.front(), s.back());
+    return sparsity_range(s);
   }
   if (row == "training")
     return fmt::format("{} steps of batch {}, AdamW at lr {:g}, {}", thousands(t.steps), thousands(t.batch), t.lr,
