@@ -78,7 +78,7 @@ run_case() {
       for c in $(cd "$REPORT/configs" && ls *.ini | sed 's/\.ini$//'); do more+=("train $c seed $s"); done
       more+=("train paper intro_5x2 seed $s" "train paper many_linear seed $s" "train paper many_relu seed $s")
     done
-    more+=("train paper phase_2x1 seed 2" "train paper geometry_200x20 seed 2")
+    more+=("train paper phase_2x1 seed 2" "train paper geometry_200x20 seed 2" "train paper dynamics_200x20 seed 2")
     trained "${more[@]}"
     has 'from 4 further seeds'
     must_render SEEDS=2 || return
