@@ -54,6 +54,23 @@ std::vector<std::size_t> shown_instances(const SweepResults& sweep) {
   return shown;
 }
 
+namespace {
+
+// The paper's fractions as dotted lines labelled on the right: the start of a plot command (the
+// labels are set on gp, the lines returned) that the caller completes with its data.
+std::string fraction_lines(Gnuplot& gp) {
+  const char* labels[] = {"1", "3/4", "2/3", "1/2", "2/5", "1/3"};
+  std::string plot = "plot ";
+  for (std::size_t f = 0; f < paper_fractions().size(); ++f) {
+    gp << fmt::format("set label {} '{}' at graph 1.01, first {} left tc rgb '#666666'\n", f + 1, labels[f],
+                      paper_fractions()[f]);
+    plot += fmt::format("{} with lines dt 3 lc rgb '#999999' notitle, ", paper_fractions()[f]);
+  }
+  return plot;
+}
+
+}  // namespace
+
 void plot_sweep_panels(const SweepResults& sweep, const std::filesystem::path& out_stem) {
   const std::vector<std::size_t> order = sparsity_order(sweep);
   const int columns = 5;
@@ -237,14 +254,8 @@ void plot_feature_dimensionality(const SweepResults& sweep, const Thresholds& t,
     gp << "set title 'dimensionality D_i of each represented feature'\n";
     gp << "set xlabel '1/(1−S)'\nset ylabel 'D_i'\nset logscale x\nset format x '%g'\nset yrange [0:1.1]\n";
     gp << "set key top right opaque\n";
-    const char* labels[] = {"1", "3/4", "2/3", "1/2", "2/5", "1/3"};
-    std::string plot = "plot ";
-    for (std::size_t f = 0; f < paper_fractions().size(); ++f) {
-      gp << fmt::format("set label {} '{}' at graph 1.01, first {} left tc rgb '#666666'\n", f + 1, labels[f], paper_fractions()[f]);
-      plot += fmt::format("{} with lines dt 3 lc rgb '#999999' notitle, ", paper_fractions()[f]);
-    }
     gp << "set rmargin 5\n";
-    plot += "'-' using 1:2 with points pt 7 ps 0.45 lc rgb '#600072B2' title 'a feature'\n";
+    std::string plot = fraction_lines(gp) + "'-' using 1:2 with points pt 7 ps 0.45 lc rgb '#600072B2' title 'a feature'\n";
     gp << plot;
     Rows points;
     for (const SweepInstance& i : sweep.instances)
@@ -269,13 +280,7 @@ void plot_learning_dynamics(const SweepResults& sweep, const Thresholds& t, cons
     gp << "set origin 0,0.36\nset size 1,0.64\nset lmargin 9\nset rmargin 5\n";
     gp << "set title 'dimensionality D_i of each represented feature over training'\n";
     gp << "set ylabel 'D_i'\nset yrange [0:1.1]\nset format x ''\nunset xlabel\nunset key\n";
-    const char* labels[] = {"1", "3/4", "2/3", "1/2", "2/5", "1/3"};
-    std::string plot = "plot ";
-    for (std::size_t f = 0; f < paper_fractions().size(); ++f) {
-      gp << fmt::format("set label {} '{}' at graph 1.01, first {} left tc rgb '#666666'\n", f + 1, labels[f],
-                        paper_fractions()[f]);
-      plot += fmt::format("{} with lines dt 3 lc rgb '#999999', ", paper_fractions()[f]);
-    }
+    std::string plot = fraction_lines(gp);
     plot += "'-' using 1:2 with lines lw 1 lc rgb '#900072B2'\n";
     gp << plot;
     Rows lines;
