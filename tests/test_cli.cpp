@@ -12,6 +12,8 @@
 
 #include "io/config.hpp"
 #include "io/run_results.hpp"
+#include "paper/paper_claims.hpp"
+#include "paper/sweep_results.hpp"
 #include "train/notebook_trainer.hpp"
 
 using namespace superpos;
@@ -295,6 +297,37 @@ TEST_CASE("snapshot_every records W during training, and a run's snapshots are r
   CHECK_FALSE(fs::exists(dir / "plain" / "snapshots.csv"));
   std::ofstream(dir / "run" / "snapshots.csv", std::ios::app) << "25,0,9,9\n";
   CHECK_THROWS_WITH(read_run(dir / "run"), Catch::Contains("snapshots.csv") && Catch::Contains("edited or damaged"));
+}
+
+TEST_CASE("The geometry plateau's verdict is the same on a grid and on a denser grid that contains it", "[cli][paper]") {
+  // Issue #25: a reading that counted grid points in a row changed with the grid. Trained, not
+  // hand-made: a small geometry sweep (own streams, so an instance at a shared sparsity is the same
+  // model on both grids) on 10 sparsities and on 19 that contain them.
+  namespace fs = std::filesystem;
+  const fs::path dir = fresh_dir("plateau_grid");
+  fs::create_directories(dir);
+  const std::string body = "activation = relu\ninput = uniform\nfeatures = 40\nhidden = 4\nimportance_decay = 1\n"
+                           "steps = 300\nbatch = 128\nschedule = constant\nfeature_loss = mean\n";
+  const Thresholds thresholds = load_thresholds(std::string(SUPERPOS_SOURCE_DIR) + "/report/thresholds.ini");
+  std::vector<ClaimResult> verdicts;
+  std::vector<double> widths;
+  for (int n : {10, 19}) {
+    const fs::path config = dir / ("grid" + std::to_string(n) + ".ini");
+    std::ofstream(config) << "name = grid" << n << "\n" << body << "instances = 1 - 20^-linspace(0, 1, " << n << ")\n";
+    REQUIRE(run_cli("train --config " + config.string() + " --out " + (dir / ("grid" + std::to_string(n))).string()).status == 0);
+    const SweepResults sweep = read_sweep(config.string(), dir / ("grid" + std::to_string(n)));
+    verdicts.push_back(check_geometry_sticks_at_half(sweep, thresholds));
+    std::vector<double> x, y;
+    for (const SweepInstance& i : sweep.instances) {
+      x.push_back(1.0 / (1.0 - i.sparsity));
+      y.push_back(dimensions_per_feature(i.run.model.weights));
+    }
+    widths.push_back(longest_plateau(x, y, 0.5, thresholds.fraction_tolerance).log_width());
+  }
+  INFO(verdicts[0].measured << "\n" << verdicts[1].measured);
+  CHECK(verdicts[0].verdict == verdicts[1].verdict);
+  // The stretch itself: the denser grid refines it (here by 2%), it does not move it.
+  CHECK(widths[1] == Approx(widths[0]).epsilon(0.1));
 }
 
 TEST_CASE("superpos paper renders a chapter from its sweep, and refuses a stale sweep or a bad template",
