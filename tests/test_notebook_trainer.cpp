@@ -143,3 +143,31 @@ TEST_CASE("A diverging notebook sweep stops where one thread stops, on any numbe
     CHECK((many.second == one.second || (std::isnan(many.second) && std::isnan(one.second))));
   }
 }
+
+TEST_CASE("Correlated and anticorrelated feature pairs are PyTorch's draws, bit for bit", "[notebook]") {
+  // tests/reference/make_pairs_fixtures.py: one batch of each kind from torch.manual_seed(3), with
+  // instances present with probability 1, 0.3 and 0.05. A pair coin read as a feature coin, the
+  // halves of an anticorrelated row swapped, or 2p compared as p each changes some bits.
+  const auto fixture = test::load_fixture("pairs_fixtures.json");
+  NotebookSettings settings;
+  settings.train.features = fixture.at("features");
+  settings.train.batch = fixture.at("batch");
+  settings.presence = test::floats_from_bits(fixture.at("probability_bits"));
+  for (const auto& [pairs, key] : {std::pair{FeaturePairs::correlated, "correlated_bits"},
+                                   std::pair{FeaturePairs::anticorrelated, "anticorrelated_bits"}}) {
+    INFO(to_string(pairs));
+    settings.pairs = pairs;
+    TorchGenerator generator(fixture.at("seed").get<std::uint64_t>());
+    NotebookSampler sampler(settings);
+    std::vector<float> batch(static_cast<std::size_t>(settings.train.batch) * settings.presence.size() *
+                             static_cast<std::size_t>(settings.train.features));
+    sampler.draw(generator, batch);
+    CHECK(test::bits_of(batch) == fixture.at(key).get<std::vector<std::uint32_t>>());
+    CHECK(generator.draws() == sampler.draws_per_step());
+    // Anticorrelated: never both of a pair. Correlated: both or neither.
+    for (std::size_t r = 0; r < batch.size(); r += 2) {
+      if (pairs == FeaturePairs::anticorrelated) CHECK_FALSE((batch[r] != 0.0f && batch[r + 1] != 0.0f));
+      else CHECK((batch[r] != 0.0f) == (batch[r + 1] != 0.0f));
+    }
+  }
+}

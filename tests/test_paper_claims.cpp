@@ -442,3 +442,39 @@ TEST_CASE("Learning dynamics: a stepwise path sits at fractions while it moves, 
   unread.dimensionality = {{std::nan(""), 0.1}};
   CHECK(read_dynamics(unread, t.fraction_tolerance).pairs == 0);
 }
+
+TEST_CASE("Feature pairs: orthogonal correlated pairs, antipodal anticorrelated ones, nearer to orthogonal within pairs",
+          "[paper]") {
+  // Four unit rows in the plane at the given angles (degrees); pairs are rows (0, 1) and (2, 3).
+  const auto at = [](std::initializer_list<double> degrees) {
+    Weights w(static_cast<Eigen::Index>(degrees.size()), 2);
+    Eigen::Index i = 0;
+    for (double d : degrees) {
+      w(i, 0) = static_cast<float>(std::cos(d * std::numbers::pi / 180.0));
+      w(i, 1) = static_cast<float>(std::sin(d * std::numbers::pi / 180.0));
+      ++i;
+    }
+    return w;
+  };
+  const Weights orthogonal_pairs = at({0, 90, 180, 270}), antipodal_pairs = at({0, 180, 90, 270});
+  CHECK(pair_angle(orthogonal_pairs, 0, 0.5) == Approx(90.0));
+  CHECK(pair_angle(antipodal_pairs, 1, 0.5) == Approx(180.0));
+  Weights short_row = orthogonal_pairs;
+  short_row.row(1) *= 0.1f;
+  CHECK(std::isnan(pair_angle(short_row, 0, 0.5)));
+  const SweepResults correlated = sweep_of({{0.9, orthogonal_pairs}, {0.99, orthogonal_pairs}}, 1.0);
+  const SweepResults anticorrelated = sweep_of({{0.9, antipodal_pairs}, {0.99, antipodal_pairs}}, 1.0);
+  CHECK(check_pairs_correlated_orthogonal(correlated, t).verdict == Verdict::holds);
+  CHECK(check_pairs_correlated_orthogonal(anticorrelated, t).verdict == Verdict::fails);
+  CHECK(check_pairs_anticorrelated_antipodal(anticorrelated, t).verdict == Verdict::holds);
+  // One sparsity of orthogonal pairs among antipodal ones fails "at every sparsity", with the count.
+  const ClaimResult mixed = check_pairs_anticorrelated_antipodal(sweep_of({{0.9, antipodal_pairs}, {0.99, orthogonal_pairs}}, 1.0), t);
+  CHECK(mixed.verdict == Verdict::fails);
+  CHECK_THAT(mixed.measured, Catch::StartsWith("every pair within 5° of 180° at 1 of 2 sparsities"));
+  // Six rows on a hexagon: pairs adjacent (60° apart, 30° from orthogonal) hold; pairs opposite
+  // (180°, 90° from orthogonal) fail.
+  const SweepResults adjacent = sweep_of({{0.9, at({0, 60, 120, 180, 240, 300})}}, 1.0);
+  const SweepResults opposite = sweep_of({{0.9, at({0, 180, 60, 240, 120, 300})}}, 1.0);
+  CHECK(check_pairs_correlated_closer_to_orthogonal(adjacent, t).verdict == Verdict::holds);
+  CHECK(check_pairs_correlated_closer_to_orthogonal(opposite, t).verdict == Verdict::fails);
+}

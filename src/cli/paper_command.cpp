@@ -35,6 +35,9 @@ PaperSweeps as_sweeps(const std::map<std::string, SweepResults>& by_role) {
   s.phase = find("phase");
   s.geometry = find("geometry");
   s.dynamics = find("dynamics");
+  s.correlated = find("correlated");
+  s.anticorrelated = find("anticorrelated");
+  s.correlated_three = find("correlated_three");
   return s;
 }
 
@@ -48,7 +51,7 @@ int paper_command(const std::vector<std::string>& args) {
   po::options_description options(
       "superpos paper --ROLE CONFIG... --runs DIR --thresholds FILE [--seed-runs DIR --seed-count N --seeded ROLE...]\n"
       "               [--template FILE --out DIR] [--json FILE]\n"
-      "ROLE is intro, many_linear, many_relu, phase, geometry or dynamics; a sweep is read from DIR/NAME (NAME: the config's)");
+      "ROLE is intro, many_linear, many_relu, phase, geometry, dynamics, correlated, anticorrelated or correlated_three; a sweep is read from DIR/NAME (NAME: the config's)");
   options.add_options()("help,h", "show this help");
   for (const char* role : kPaperRoles)
     options.add_options()(role, po::value<std::string>(), "configuration (INI) of this chapter's sweep");
@@ -182,7 +185,7 @@ int paper_command(const std::vector<std::string>& args) {
       const auto found = context.sweeps.find(role);
       if (found == context.sweeps.end()) continue;
       const SweepResults& sweep = found->second;
-      if (name == "intro_panels") plot_sweep_panels(sweep, figures / name);
+      if (name == "intro_panels" || name.starts_with("pairs_")) plot_sweep_panels(sweep, figures / name);
       else if (name == "many_linear" || name == "many_relu") plot_interactions_and_norms(sweep, figures / name);
       else if (name == "phase_diagram") plot_phase_diagram(sweep, thresholds, figures / name);
       else if (name == "geometry_dims") plot_dimensions_per_feature(sweep, thresholds, figures / name);

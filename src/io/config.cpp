@@ -61,6 +61,9 @@ constexpr KeySpec kKeys[] = {
     {"importance_decays", "", "a sweep over importance too: the whole instance sweep once per decay, as a list "
                               "(0.1, 1, 10) or B^linspace(A, C, n) (0 < decay <= 100; with 2 features, decay is the "
                               "second feature's importance relative to the first); replaces importance_decay"},
+    {"feature_pairs", "independent", "with instance_stream = shared: independent features, or pairs (2k, 2k + 1) that are "
+                                     "correlated (present together) or anticorrelated (never together), as in Elhage et al.'s "
+                                     "section on correlated features"},
     {"restarts", "1", "train each instance of a sweep from this many initialisations (restart r from seed + 1000 r) "
                       "and keep the one with the lowest held-out loss (1 <= restarts <= 100)"},
     {"memory_limit_mb", "8192", "refuse a run whose buffers need more than this many MiB (1 <= limit <= 1048576)"},
@@ -386,6 +389,14 @@ RunConfig validate(const Validator& v) {
   if (config.instance_decays.size() * config.instance_sparsities.size() > 10000)
     v.fail("importance_decays", fmt::format("with {} sparsities makes more than 10000 instances", config.instance_sparsities.size()),
            "fewer decays or sparsities");
+  const std::string& pairs = v.raw("feature_pairs");
+  if (pairs == "correlated") config.feature_pairs = FeaturePairs::correlated;
+  else if (pairs == "anticorrelated") config.feature_pairs = FeaturePairs::anticorrelated;
+  else if (pairs != "independent") v.fail("feature_pairs", "is not a kind of pairing", "independent, correlated or anticorrelated");
+  if (config.feature_pairs != FeaturePairs::independent && !config.shared_stream)
+    v.fail("feature_pairs", "is drawn by the shared stream's sampler", "instance_stream = shared, or feature_pairs = independent");
+  if (config.feature_pairs != FeaturePairs::independent && t.features % 2 != 0)
+    v.fail("feature_pairs", fmt::format("pairs features, but features = {} is odd", t.features), "an even number of features");
   config.restarts = static_cast<int>(v.integer("restarts", 1, 100, "a whole number 1 <= restarts <= 100"));
   if (config.restarts > 1 && config.instance_sparsities.empty())
     v.fail("restarts", "needs a sweep", "instances = a list or a sweep of sparsities, or restarts = 1");
@@ -431,6 +442,7 @@ NotebookSettings notebook_settings(const RunConfig& sweep) {
   NotebookSettings settings;
   settings.train = sweep.instance_decays.empty() ? sweep.train : instance_config(sweep, 0).train;
   settings.presence = sweep.instance_presence;
+  settings.pairs = sweep.feature_pairs;
   return settings;
 }
 
@@ -507,7 +519,9 @@ std::string canonical_text(const RunConfig& config) {
          (config.instance_decays.empty() ? std::string()
                                          : fmt::format("importance_decays = {}\n", fmt::join(config.instance_decays, ", "))) +
          (config.restarts == 1 ? std::string() : fmt::format("restarts = {}\n", config.restarts)) +
-         (t.snapshot_every == 0 ? std::string() : fmt::format("snapshot_every = {}\n", t.snapshot_every));
+         (t.snapshot_every == 0 ? std::string() : fmt::format("snapshot_every = {}\n", t.snapshot_every)) +
+         (config.feature_pairs == FeaturePairs::independent ? std::string()
+                                                            : fmt::format("feature_pairs = {}\n", to_string(config.feature_pairs)));
 }
 
 std::uint64_t restart_seed(std::uint64_t seed, int restart) {

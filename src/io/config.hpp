@@ -40,6 +40,8 @@ struct RunConfig {
   // restart_seed(seed, r), its own stream) and keeps the one with the lowest held-out loss, the
   // remedy for local minima that Elhage et al. apply. 1: no restarts.
   int restarts = 1;
+  // feature_pairs: how a shared stream's features co-occur (notebook_trainer.hpp).
+  FeaturePairs feature_pairs = FeaturePairs::independent;
   // A resource limit, not a parameter: not in the config hash. A run whose buffers would exceed
   // it is refused before anything is allocated.
   long memory_limit_mb = 8192;

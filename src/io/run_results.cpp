@@ -134,6 +134,7 @@ ordered_json to_json(const RunResults& r) {
   if (t.feature_loss != FeatureLoss::sum) j["config"]["feature_loss"] = to_string(t.feature_loss);
   if (r.config.shared_stream) j["config"]["instance_stream"] = "shared";
   if (t.snapshot_every > 0) j["config"]["snapshot_every"] = t.snapshot_every;
+  if (r.config.feature_pairs != FeaturePairs::independent) j["config"]["feature_pairs"] = to_string(r.config.feature_pairs);
   j["config_hash"] = r.config_hash;
   j["trainer_hash"] = r.trainer_hash;
   j["command"] = r.command;
@@ -282,6 +283,11 @@ RunResults read_run(const std::filesystem::path& dir) {
     if (stream != "own" && stream != "shared")
       throw InputError(fmt::format("field 'instance_stream' is '{}' (expected own or shared)", stream));
     r.config.shared_stream = stream == "shared";
+    const std::string pairs = c.contains("feature_pairs") ? c.at("feature_pairs").get<std::string>() : "independent";
+    if (pairs == "correlated") r.config.feature_pairs = FeaturePairs::correlated;
+    else if (pairs == "anticorrelated") r.config.feature_pairs = FeaturePairs::anticorrelated;
+    else if (pairs != "independent")
+      throw InputError(fmt::format("field 'feature_pairs' is '{}' (expected independent, correlated or anticorrelated)", pairs));
     r.config.claims = c.at("claims").get<std::vector<std::string>>();
     r.config.compare_with = c.at("compare_with");
     r.config.comparison_claims = c.at("comparison_claims").get<std::vector<std::string>>();

@@ -18,6 +18,7 @@ constexpr const char* kDemonstrating = "Elhage et al., “Demonstrating Superpos
 constexpr const char* kPhase = "Elhage et al., “Superposition as a Phase Change”";
 constexpr const char* kGeometry = "Elhage et al., “The Geometry of Superposition”";
 constexpr const char* kDynamics = "Elhage et al., “Superposition and Learning Dynamics”";
+constexpr const char* kCorrelated = "Elhage et al., “Correlated and Anticorrelated Features”";
 
 ClaimResult claim(std::string id, std::string subject, std::string statement, std::string section,
                   std::string measured, std::string threshold, bool holds) {
@@ -667,6 +668,98 @@ ClaimResult check_dynamics_jumps(const SweepResults& dynamics, const Thresholds&
                r.moving_pairs > 0 && r.moving_near_share > 0.5 && r.moving_near_share > r.even_share);
 }
 
+double pair_angle(const Weights& weights, int pair, double min_norm) {
+  const int a = 2 * pair, b = 2 * pair + 1;
+  if (weights.row(a).cast<double>().norm() < min_norm || weights.row(b).cast<double>().norm() < min_norm)
+    return std::nan("");
+  return angle_degrees(weights, a, b);
+}
+
+namespace {
+
+// Per sparsity, in order: how many of a sweep's pairs have both rows represented and an angle within
+// `tolerance` of `target` degrees; the claim's text lists the angles.
+struct PairAngles {
+  int sparsities_all = 0;  // sparsities at which every pair does
+  std::vector<std::string> per_sparsity;
+};
+PairAngles pair_angles(const SweepResults& sweep, double target, double tolerance, double min_norm) {
+  PairAngles out;
+  const int pairs = sweep.config.train.features / 2;
+  for (const SweepInstance* i : by_sparsity(sweep)) {
+    int near = 0;
+    std::vector<std::string> angles;
+    for (int k = 0; k < pairs; ++k) {
+      const double angle = pair_angle(i->run.model.weights, k, min_norm);
+      angles.push_back(std::isnan(angle) ? std::string("–") : fmt::format("{:.0f}°", angle));
+      if (!std::isnan(angle) && std::abs(angle - target) <= tolerance) ++near;
+    }
+    if (near == pairs) ++out.sparsities_all;
+    out.per_sparsity.push_back(fmt::format("{} ({})", sparsity_text(i->sparsity), fmt::join(angles, ", ")));
+  }
+  return out;
+}
+
+}  // namespace
+
+ClaimResult check_pairs_correlated_orthogonal(const SweepResults& correlated, const Thresholds& t) {
+  const PairAngles a = pair_angles(correlated, 90.0, t.line_tolerance_degrees, t.represented_norm);
+  const auto n = correlated.instances.size();
+  return claim("pairs.correlated_orthogonal", "pairs",
+               "Correlated features take orthogonal directions: each pair forms a local orthogonal basis", kCorrelated,
+               fmt::format("every pair within {}° of 90° at {} of {} sparsities; pair angles {}", t.line_tolerance_degrees,
+                           a.sparsities_all, n, fmt::join(a.per_sparsity, "; ")),
+               fmt::format("at every sparsity, both rows of each pair of norm ≥ {} and within {}° of orthogonal",
+                           t.represented_norm, t.line_tolerance_degrees),
+               static_cast<std::size_t>(a.sparsities_all) == n);
+}
+
+ClaimResult check_pairs_anticorrelated_antipodal(const SweepResults& anticorrelated, const Thresholds& t) {
+  const PairAngles a = pair_angles(anticorrelated, 180.0, t.line_tolerance_degrees, t.represented_norm);
+  const auto n = anticorrelated.instances.size();
+  return claim("pairs.anticorrelated_antipodal", "pairs",
+               "Anticorrelated features take opposite directions: each pair is antipodal", kCorrelated,
+               fmt::format("every pair within {}° of 180° at {} of {} sparsities; pair angles {}",
+                           t.line_tolerance_degrees, a.sparsities_all, n, fmt::join(a.per_sparsity, "; ")),
+               fmt::format("at every sparsity, both rows of each pair of norm ≥ {} and within {}° of opposite",
+                           t.represented_norm, t.line_tolerance_degrees),
+               static_cast<std::size_t>(a.sparsities_all) == n);
+}
+
+ClaimResult check_pairs_correlated_closer_to_orthogonal(const SweepResults& correlated, const Thresholds& t) {
+  // With more correlated pairs than orthogonal directions, no pair can be exactly orthogonal; the
+  // preference shows as pairs nearer to orthogonal than features of different pairs are.
+  int closer = 0;
+  std::vector<std::string> parts;
+  const int features = correlated.config.train.features;
+  for (const SweepInstance* i : by_sparsity(correlated)) {
+    const Weights& w = i->run.model.weights;
+    double within = 0.0, across = 0.0;
+    int n_within = 0, n_across = 0;
+    for (int a = 0; a < features; ++a)
+      for (int b = a + 1; b < features; ++b) {
+        if (w.row(a).cast<double>().norm() < t.represented_norm || w.row(b).cast<double>().norm() < t.represented_norm) continue;
+        const double off = std::abs(angle_degrees(w, a, b) - 90.0);
+        if (a / 2 == b / 2) within += off, ++n_within;
+        else across += off, ++n_across;
+      }
+    const bool holds = n_within > 0 && n_across > 0 && within / n_within < across / n_across;
+    if (holds) ++closer;
+    parts.push_back(n_within > 0 && n_across > 0
+                        ? fmt::format("{}: {:.0f}° within pairs, {:.0f}° across", sparsity_text(i->sparsity),
+                                      within / n_within, across / n_across)
+                        : fmt::format("{}: too few represented rows", sparsity_text(i->sparsity)));
+  }
+  const auto n = correlated.instances.size();
+  return claim("pairs.correlated_closer_to_orthogonal", "pairs",
+               "With more correlated pairs than dimensions allow, a pair's features are still nearer to orthogonal than "
+               "features of different pairs",
+               kCorrelated,
+               fmt::format("at {} of {} sparsities; mean distance from 90° {}", closer, n, fmt::join(parts, "; ")),
+               "at every sparsity, the mean |angle − 90°| within pairs below that across pairs",
+               static_cast<std::size_t>(closer) == n);
+}
+
 std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Thresholds& t) {
   std::vector<ClaimResult> out;
   if (sweeps.intro) {
@@ -693,6 +786,9 @@ std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Threshold
     out.push_back(check_geometry_fractions_sticky(*sweeps.geometry, t));
   }
   if (sweeps.dynamics) out.push_back(check_dynamics_jumps(*sweeps.dynamics, t));
+  if (sweeps.correlated) out.push_back(check_pairs_correlated_orthogonal(*sweeps.correlated, t));
+  if (sweeps.anticorrelated) out.push_back(check_pairs_anticorrelated_antipodal(*sweeps.anticorrelated, t));
+  if (sweeps.correlated_three) out.push_back(check_pairs_correlated_closer_to_orthogonal(*sweeps.correlated_three, t));
   return out;
 }
 

@@ -24,6 +24,9 @@ struct PaperSweeps {
   const SweepResults* phase = nullptr;        // 2 -> 1 over sparsity x relative importance
   const SweepResults* geometry = nullptr;     // many features of equal importance
   const SweepResults* dynamics = nullptr;     // one such model with W recorded during training
+  const SweepResults* correlated = nullptr;   // feature pairs present together, as many as fit orthogonally
+  const SweepResults* anticorrelated = nullptr;  // feature pairs never present together
+  const SweepResults* correlated_three = nullptr;  // more correlated pairs than fit orthogonally
 };
 
 std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Thresholds& t);
@@ -118,5 +121,12 @@ struct DynamicsReading {
 };
 DynamicsReading read_dynamics(const FeatureTrajectories& trajectories, double tolerance);
 ClaimResult check_dynamics_jumps(const SweepResults& dynamics, const Thresholds& t);
+
+// Correlated and anticorrelated pairs (features 2k, 2k + 1). The angle between a pair's rows, in
+// degrees (NaN when either row is shorter than min_norm: no direction to read).
+double pair_angle(const Weights& weights, int pair, double min_norm);
+ClaimResult check_pairs_correlated_orthogonal(const SweepResults& correlated, const Thresholds& t);
+ClaimResult check_pairs_anticorrelated_antipodal(const SweepResults& anticorrelated, const Thresholds& t);
+ClaimResult check_pairs_correlated_closer_to_orthogonal(const SweepResults& correlated, const Thresholds& t);
 
 }  // namespace superpos

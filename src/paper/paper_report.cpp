@@ -119,6 +119,8 @@ std::string figure(const PaperContext& c, const std::string& name) {
                        "trained (left; {} initialisation{} a cell, the lowest held-out loss kept), and the phase of the "
                        "best of the three candidate solutions (right)",
                        s.config.restarts, s.config.restarts == 1 ? "" : "s");
+  else if (name.starts_with("pairs_"))
+    what = "Rows of $W$ in the hidden plane at each sparsity $S$; features $2k$ and $2k+1$ form pair $k$";
   else if (name == "dynamics")
     what = "Each represented feature's dimensionality $D_i$ over training, with the paper's fractions, and the loss below";
   else if (name == "geometry_dims")
@@ -186,6 +188,7 @@ std::string here_value(const PaperContext& c, const std::string& role, const std
     return extra == 0 ? fmt::format("{}", t.seed) : fmt::format("{} and {} robustness seeds", t.seed, extra);
   }
   if (row == "stream") return config.shared_stream ? "one for all instances" : "one per instance";
+  if (row == "pairs") return to_string(config.feature_pairs);
   if (row == "snapshots")
     return t.snapshot_every > 0 ? fmt::format("every {} steps", thousands(t.snapshot_every)) : std::string("never");
   throw std::runtime_error(fmt::format("sources: unknown row '{}'", row));
@@ -246,7 +249,8 @@ const std::vector<std::pair<std::string, std::string>>& paper_figures() {
   static const std::vector<std::pair<std::string, std::string>> figures = {
       {"intro_panels", "intro"},   {"many_linear", "many_linear"},  {"many_relu", "many_relu"},
       {"phase_diagram", "phase"}, {"geometry_dims", "geometry"}, {"geometry_di", "geometry"},
-      {"dynamics", "dynamics"}};
+      {"dynamics", "dynamics"},       {"pairs_correlated", "correlated"}, {"pairs_anticorrelated", "anticorrelated"},
+      {"pairs_correlated_three", "correlated_three"}};
   return figures;
 }
 
@@ -258,6 +262,7 @@ std::string setting_value(const RunConfig& config, const std::string& key) {
   if (key == "instance_stream") return config.shared_stream ? "shared" : "own";
   if (key == "schedule") return to_string(config.train.schedule);
   if (key == "feature_loss") return to_string(config.train.feature_loss);
+  if (key == "feature_pairs") return to_string(config.feature_pairs);
   throw std::runtime_error(fmt::format("no configuration key '{}'", key));
 }
 

@@ -14,7 +14,8 @@
 namespace superpos {
 
 // The chapters' sweeps by role.
-inline constexpr const char* kPaperRoles[] = {"intro", "many_linear", "many_relu", "phase", "geometry", "dynamics"};
+inline constexpr const char* kPaperRoles[] = {"intro", "many_linear", "many_relu", "phase", "geometry", "dynamics",
+                                              "correlated", "anticorrelated", "correlated_three"};
 
 struct RobustCount {
   int holds = 0;

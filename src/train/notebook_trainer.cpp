@@ -40,7 +40,7 @@ std::vector<float> sweep_presence(double base, double first, double last, int n)
 std::uint64_t notebook_draws(const NotebookSettings& settings) {
   const auto instances = static_cast<std::uint64_t>(settings.presence.size());
   const auto features = static_cast<std::uint64_t>(settings.train.features);
-  const auto per_step = 2 * static_cast<std::uint64_t>(settings.train.batch) * instances * features;
+  const std::uint64_t per_step = NotebookSampler(settings).draws_per_step();
   return normal_draws(instances * features * static_cast<std::uint64_t>(settings.train.hidden)) +
          per_step * static_cast<std::uint64_t>(settings.train.steps);
 }
@@ -110,6 +110,75 @@ std::vector<ToyModel> initial_models(const NotebookSettings& settings, TorchGene
 
 }  // namespace
 
+std::string to_string(FeaturePairs pairs) {
+  switch (pairs) {
+    case FeaturePairs::independent: return "independent";
+    case FeaturePairs::correlated: return "correlated";
+    case FeaturePairs::anticorrelated: return "anticorrelated";
+  }
+  return "independent";
+}
+
+NotebookSampler::NotebookSampler(const NotebookSettings& settings)
+    : pairs_(settings.pairs),
+      instances_(settings.presence.size()),
+      features_(static_cast<std::size_t>(settings.train.features)),
+      batch_(static_cast<std::size_t>(settings.train.batch)),
+      presence_(settings.presence) {
+  if (pairs_ != FeaturePairs::independent && features_ % 2 != 0)
+    throw std::invalid_argument("NotebookSampler: paired features need an even number of features");
+  for (const float p : presence_) threshold_.insert(threshold_.end(), features_, p);
+  const std::size_t draws = batch_ * instances_ * features_;
+  scratch_.resize(pairs_ == FeaturePairs::independent ? draws : draws / 2);
+  if (pairs_ == FeaturePairs::anticorrelated) {
+    values_.resize(draws);
+    first_.resize(draws / 2);
+  }
+}
+
+std::uint64_t NotebookSampler::draws_per_step() const {
+  const auto values = static_cast<std::uint64_t>(batch_ * instances_ * features_);
+  switch (pairs_) {
+    case FeaturePairs::independent: return 2 * values;
+    case FeaturePairs::correlated: return values + values / 2;
+    case FeaturePairs::anticorrelated: return 2 * values;
+  }
+  return 2 * values;
+}
+
+void NotebookSampler::draw(TorchGenerator& generator, std::vector<float>& out) {
+  const std::size_t pairs = features_ / 2, rows = batch_ * instances_;
+  if (pairs_ == FeaturePairs::independent) {
+    generator.fill_uniform(out);
+    generator.fill_uniform(scratch_);
+    mask_draws(out, scratch_, threshold_);
+    return;
+  }
+  if (pairs_ == FeaturePairs::correlated) {
+    generator.fill_uniform(out);
+    generator.fill_uniform(scratch_);  // one coin per pair
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float p = presence_[r % instances_];
+      for (std::size_t k = 0; k < pairs; ++k)
+        if (!(scratch_[r * pairs + k] <= p)) out[r * features_ + 2 * k] = out[r * features_ + 2 * k + 1] = 0.0f;
+    }
+    return;
+  }
+  // Anticorrelated: the first half of a row's values feed the pairs' first features, the second
+  // half their second ones (torch.concat then rearrange "(pair features) -> (features pair)").
+  generator.fill_uniform(values_);
+  generator.fill_uniform(scratch_);  // the pair present: <= 2p
+  generator.fill_uniform(first_);    // which of the two: <= 1/2, the first
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float twice = 2.0f * presence_[r % instances_];
+    for (std::size_t k = 0; k < pairs; ++k) {
+      const bool present = scratch_[r * pairs + k] <= twice, first = first_[r * pairs + k] <= 0.5f;
+      out[r * features_ + 2 * k] = present && first ? values_[r * features_ + k] : 0.0f;
+      out[r * features_ + 2 * k + 1] = present && !first ? values_[r * features_ + pairs + k] : 0.0f;
+    }
+  }
+}
+
 namespace {
 
 // What one thread needs to train an instance's step: its batch and the kernel's buffers.
@@ -142,14 +211,8 @@ NotebookResult train_notebook(const NotebookSettings& settings) {
   // Two draw buffers: the step being trained reads one while the next step's draws fill the other.
   const auto draws = static_cast<std::size_t>(t.batch) * instances * features;
   std::vector<float> values[2] = {std::vector<float>(draws), std::vector<float>(draws)};
-  std::vector<float> mask(draws);
-  std::vector<float> threshold;
-  for (const float p : settings.presence) threshold.insert(threshold.end(), features, p);
-  auto draw_step = [&](std::vector<float>& into) {
-    generator.fill_uniform(into);
-    generator.fill_uniform(mask);
-    mask_draws(into, mask, threshold);
-  };
+  NotebookSampler sampler(settings);
+  auto draw_step = [&](std::vector<float>& into) { sampler.draw(generator, into); };
   std::vector<double> last_finite(instances, std::nan(""));
   long step = 0;
   double lr = t.lr;
