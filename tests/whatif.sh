@@ -76,7 +76,8 @@ run_case() {
     local more=() s c
     for s in 2 3; do
       for c in $(cd "$REPORT/configs" && ls *.ini | sed 's/\.ini$//'); do more+=("train $c seed $s"); done
-      more+=("train paper intro_5x2 seed $s" "train paper many_linear seed $s" "train paper many_relu seed $s")
+      more+=("train paper intro_5x2 seed $s" "train paper many_linear seed $s" "train paper many_relu seed $s"
+             "train paper correlated_4x2 seed $s" "train paper anticorrelated_4x2 seed $s" "train paper correlated_6x2 seed $s")
     done
     more+=("train paper phase_2x1 seed 2" "train paper geometry_200x20 seed 2" "train paper dynamics_200x20 seed 2")
     trained "${more[@]}"
