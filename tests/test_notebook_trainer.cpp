@@ -163,7 +163,7 @@ TEST_CASE("Correlated and anticorrelated feature pairs are PyTorch's draws, bit 
                              static_cast<std::size_t>(settings.train.features));
     sampler.draw(generator, batch);
     CHECK(test::bits_of(batch) == fixture.at(key).get<std::vector<std::uint32_t>>());
-    CHECK(generator.draws() == sampler.draws_per_step());
+    CHECK(generator.draws() == NotebookSampler::draws_per_step(settings));
     // Anticorrelated: never both of a pair. Correlated: both or neither.
     for (std::size_t r = 0; r < batch.size(); r += 2) {
       if (pairs == FeaturePairs::anticorrelated) CHECK_FALSE((batch[r] != 0.0f && batch[r + 1] != 0.0f));

@@ -40,7 +40,7 @@ std::vector<float> sweep_presence(double base, double first, double last, int n)
 std::uint64_t notebook_draws(const NotebookSettings& settings) {
   const auto instances = static_cast<std::uint64_t>(settings.presence.size());
   const auto features = static_cast<std::uint64_t>(settings.train.features);
-  const std::uint64_t per_step = NotebookSampler(settings).draws_per_step();
+  const std::uint64_t per_step = NotebookSampler::draws_per_step(settings);
   return normal_draws(instances * features * static_cast<std::uint64_t>(settings.train.hidden)) +
          per_step * static_cast<std::uint64_t>(settings.train.steps);
 }
@@ -136,14 +136,12 @@ NotebookSampler::NotebookSampler(const NotebookSettings& settings)
   }
 }
 
-std::uint64_t NotebookSampler::draws_per_step() const {
-  const auto values = static_cast<std::uint64_t>(batch_ * instances_ * features_);
-  switch (pairs_) {
-    case FeaturePairs::independent: return 2 * values;
-    case FeaturePairs::correlated: return values + values / 2;
-    case FeaturePairs::anticorrelated: return 2 * values;
-  }
-  return 2 * values;
+std::uint64_t NotebookSampler::draws_per_step(const NotebookSettings& settings) {
+  const auto values = static_cast<std::uint64_t>(settings.train.batch) * settings.presence.size() *
+                      static_cast<std::uint64_t>(settings.train.features);
+  // Independent: values and a mask coin each; correlated: values and a coin per pair;
+  // anticorrelated: values, a coin per pair and one more for which of the two.
+  return settings.pairs == FeaturePairs::correlated ? values + values / 2 : 2 * values;
 }
 
 void NotebookSampler::draw(TorchGenerator& generator, std::vector<float>& out) {
@@ -210,12 +208,13 @@ NotebookResult train_notebook(const NotebookSettings& settings) {
 
   // Two draw buffers: the step being trained reads one while the next step's draws fill the other.
   const auto draws = static_cast<std::size_t>(t.batch) * instances * features;
-  std::vector<float> values[2] = {std::vector<float>(draws), std::vector<float>(draws)};
+  std::vector<float> values[2] = {std::vector<float>(draws), {}};  // the second sized when a second thread draws
   NotebookSampler sampler(settings);
   auto draw_step = [&](std::vector<float>& into) { sampler.draw(generator, into); };
   std::vector<double> last_finite(instances, std::nan(""));
   long step = 0;
   double lr = t.lr;
+  auto step_lr = [&] { return t.schedule == LrSchedule::constant ? t.lr : schedule.lr(); };
   // Instance k's step on the draws `masked`: the same operations in the same order on any thread,
   // so a sweep is the same whatever the thread count.
   auto train_instance = [&](std::size_t k, const std::vector<float>& masked, InstanceScratch& scratch) {
@@ -241,7 +240,7 @@ NotebookResult train_notebook(const NotebookSettings& settings) {
   if (threads == 1) {
     for (; step < t.steps; ++step) {
       draw_step(values[0]);
-      lr = t.schedule == LrSchedule::constant ? t.lr : schedule.lr();
+      lr = step_lr();
       for (std::size_t k = 0; k < instances; ++k) train_instance(k, values[0], scratch[0]);
       schedule.step();
     }
@@ -274,11 +273,12 @@ NotebookResult train_notebook(const NotebookSettings& settings) {
       ++step;
       finished = step >= t.steps || draw_error ||
                  std::any_of(errors.begin(), errors.end(), [](const std::exception_ptr& e) { return bool(e); });
-      if (!finished) lr = t.schedule == LrSchedule::constant ? t.lr : schedule.lr();
+      if (!finished) lr = step_lr();
     };
     std::barrier step_done(static_cast<std::ptrdiff_t>(threads), end_step);
+    values[1].resize(draws);
     draw_step(values[0]);
-    lr = t.schedule == LrSchedule::constant ? t.lr : schedule.lr();
+    lr = step_lr();
     std::vector<std::jthread> helpers;
     for (unsigned h = 1; h < threads; ++h)
       helpers.emplace_back([&, h] {

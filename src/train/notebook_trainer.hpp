@@ -55,7 +55,8 @@ class NotebookSampler {
  public:
   explicit NotebookSampler(const NotebookSettings& settings);
   void draw(TorchGenerator& generator, std::vector<float>& out);  // out: batch x instances x features
-  std::uint64_t draws_per_step() const;
+  // The 32-bit draws one step takes (a count from the settings alone: nothing is allocated).
+  static std::uint64_t draws_per_step(const NotebookSettings& settings);
 
  private:
   FeaturePairs pairs_;
