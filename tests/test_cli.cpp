@@ -317,12 +317,7 @@ TEST_CASE("The geometry plateau's verdict is the same on a grid and on a denser 
     REQUIRE(run_cli("train --config " + config.string() + " --out " + (dir / ("grid" + std::to_string(n))).string()).status == 0);
     const SweepResults sweep = read_sweep(config.string(), dir / ("grid" + std::to_string(n)));
     verdicts.push_back(check_geometry_sticks_at_half(sweep, thresholds));
-    std::vector<double> x, y;
-    for (const SweepInstance& i : sweep.instances) {
-      x.push_back(1.0 / (1.0 - i.sparsity));
-      y.push_back(dimensions_per_feature(i.run.model.weights));
-    }
-    widths.push_back(longest_plateau(x, y, 0.5, thresholds.fraction_tolerance).log_width());
+    widths.push_back(half_plateau(dimensions_curve(sweep), thresholds).log_width());
   }
   INFO(verdicts[0].measured << "\n" << verdicts[1].measured);
   CHECK(verdicts[0].verdict == verdicts[1].verdict);

@@ -82,14 +82,7 @@ double flat_at_half(double u) {
 }
 
 // The log width of the longest stretch of a sweep's dimensions per feature within 1/2 +- 1/30.
-double longest_plateau_of(const SweepResults& sweep) {
-  std::vector<double> x, y;
-  for (const SweepInstance& i : sweep.instances) {
-    x.push_back(1.0 / (1.0 - i.sparsity));
-    y.push_back(dimensions_per_feature(i.run.model.weights));
-  }
-  return longest_plateau(x, y, 0.5, t.fraction_tolerance).log_width();
-}
+double longest_plateau_of(const SweepResults& sweep) { return half_plateau(dimensions_curve(sweep), t).log_width(); }
 
 Weights pca(int n, int h) {
   Weights w = Weights::Zero(n, h);

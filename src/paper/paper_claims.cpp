@@ -524,19 +524,28 @@ ClaimResult check_geometry_dimensions_fall(const SweepResults& geometry, const T
                fmt::format("τ(sparsity, dimensions per feature) ≤ −{}", t.trend_agreement), tau <= -t.trend_agreement);
 }
 
-ClaimResult check_geometry_sticks_at_half(const SweepResults& geometry, const Thresholds& t) {
-  const auto sorted = by_sparsity(geometry);
-  std::vector<double> x, dims;
-  for (const SweepInstance* i : sorted) {
-    x.push_back(1.0 / (1.0 - i->sparsity));
-    dims.push_back(dimensions_per_feature(i->run.model.weights));
+DimensionsCurve dimensions_curve(const SweepResults& sweep) {
+  DimensionsCurve curve;
+  for (const SweepInstance* i : by_sparsity(sweep)) {
+    curve.inverse_density.push_back(1.0 / (1.0 - i->sparsity));
+    curve.dims.push_back(dimensions_per_feature(i->run.model.weights));
   }
+  return curve;
+}
+
+Plateau half_plateau(const DimensionsCurve& curve, const Thresholds& t) {
+  return longest_plateau(curve.inverse_density, curve.dims, 0.5, t.fraction_tolerance);
+}
+
+ClaimResult check_geometry_sticks_at_half(const SweepResults& geometry, const Thresholds& t) {
+  const DimensionsCurve curve = dimensions_curve(geometry);
+  const std::vector<double>&x = curve.inverse_density, &dims = curve.dims;
   // What a curve falling at the sweep's mean rate (per factor e of 1/(1-S)) would spend in the
   // band: a plateau is a stretch where the fall is at most 1/plateau_flatness of that rate.
   const double span = std::log(x.back() / x.front());
   const double mean_fall = span > 0.0 ? (dims.front() - dims.back()) / span : 0.0;
   const double steady_width = mean_fall > 0.0 ? 2.0 * t.fraction_tolerance / mean_fall : HUGE_VAL;
-  const Plateau p = longest_plateau(x, dims, 0.5, t.fraction_tolerance);
+  const Plateau p = half_plateau(curve, t);
   double grid_step = 1.0;
   for (std::size_t k = 1; k < x.size(); ++k) grid_step = std::max(grid_step, x[k] / x[k - 1]);
   const std::string measured =

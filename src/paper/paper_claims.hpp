@@ -59,6 +59,16 @@ struct Plateau {
 };
 Plateau longest_plateau(const std::vector<double>& x, const std::vector<double>& y, double level, double tolerance);
 
+// A sweep's dimensions per feature m / ||W||_F^2 against 1/(1-S), in sparsity order: the curve
+// geometry.sticks_at_half reads, and its figure draws.
+struct DimensionsCurve {
+  std::vector<double> inverse_density;  // 1/(1-S)
+  std::vector<double> dims;
+};
+DimensionsCurve dimensions_curve(const SweepResults& sweep);
+// The stretch geometry.sticks_at_half measures: the curve's longest within fraction_tolerance of 1/2.
+Plateau half_plateau(const DimensionsCurve& curve, const Thresholds& t);
+
 // One cell of the 2 -> 1 phase diagram; no phase when W is none of the three (reported, not guessed).
 struct PhaseCell {
   double sparsity = 0.0;

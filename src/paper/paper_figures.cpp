@@ -226,16 +226,11 @@ void plot_dimensions_per_feature(const SweepResults& sweep, const Thresholds& t,
     gp << "set format x '%g'\nset autoscale xfix\nset yrange [0:1.1]\nset key top right\n";
     gp << fmt::format("set object 1 rect from graph 0, first {} to graph 1, first {} fc rgb '#f2e6c9' fs solid 1.0 noborder behind\n",
                       0.5 - t.fraction_tolerance, 0.5 + t.fraction_tolerance);
+    const DimensionsCurve curve = dimensions_curve(sweep);
     Rows points;
-    std::vector<double> x, y;
-    for (std::size_t k : sparsity_order(sweep)) {
-      const SweepInstance& i = sweep.instances[k];
-      points.push_back({1.0 / (1.0 - i.sparsity), dimensions_per_feature(i.run.model.weights)});
-      x.push_back(points.back()[0]);
-      y.push_back(points.back()[1]);
-    }
+    for (std::size_t k = 0; k < curve.dims.size(); ++k) points.push_back({curve.inverse_density[k], curve.dims[k]});
     // The stretch the claim geometry.sticks_at_half measures, between the band's crossings.
-    const Plateau plateau = longest_plateau(x, y, 0.5, t.fraction_tolerance);
+    const Plateau plateau = half_plateau(curve, t);
     const bool shaded = plateau.log_width() > 0.0;
     if (shaded)
       gp << fmt::format("set object 2 rect from first {}, graph 0 to first {}, graph 1 fc rgb '#d6e6f2' fs solid 1.0 "
@@ -265,10 +260,6 @@ void plot_feature_dimensionality(const SweepResults& sweep, const Thresholds& t,
     gp.send1d(points);
   });
 }
-
-}  // namespace superpos
-
-namespace superpos {
 
 void plot_learning_dynamics(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem) {
   const RunResults& run = sweep.instances.front().run;
