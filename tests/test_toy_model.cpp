@@ -85,7 +85,7 @@ TEST_CASE("Gradients match central finite differences of the loss in double prec
 }
 
 TEST_CASE("ReLU passes no gradient where its output is zero", "[model]") {
-  ToyModel model{Weights::Zero(5, 2), Eigen::VectorXf::Constant(5, -1.0f), Activation::relu};
+  ToyModel model{Weights::Zero(5, 2), Eigen::VectorXf::Constant(5, -1.0f), Activation::relu, {}};
   Batch inputs = Batch::Ones(4, 5);
   const Gradients g = loss_and_gradients(model, inputs, feature_importance(5, 0.9));
   CHECK(g.bias.isZero());
@@ -93,7 +93,7 @@ TEST_CASE("ReLU passes no gradient where its output is zero", "[model]") {
 }
 
 TEST_CASE("reconstruct applies x W W^T + b and the activation", "[model]") {
-  ToyModel model{Weights::Zero(3, 1), Eigen::Vector3f(0.5f, -0.5f, 0.0f), Activation::relu};
+  ToyModel model{Weights::Zero(3, 1), Eigen::Vector3f(0.5f, -0.5f, 0.0f), Activation::relu, {}};
   model.weights(0, 0) = 1.0f;
   Batch inputs(1, 3);
   inputs << 2.0f, 1.0f, 1.0f;
@@ -112,7 +112,7 @@ TEST_CASE("The batch kernel equals the per-sample formulation, any shape and bat
     for (Activation activation : {Activation::linear, Activation::relu}) {
       std::mt19937 engine(static_cast<unsigned>(shape.features * 100 + shape.batch));
       std::normal_distribution<float> normal;
-      ToyModel model{Weights(shape.features, shape.hidden), Eigen::VectorXf(shape.features), activation};
+      ToyModel model{Weights(shape.features, shape.hidden), Eigen::VectorXf(shape.features), activation, {}};
       for (Eigen::Index k = 0; k < model.weights.size(); ++k) model.weights.data()[k] = 0.5f * normal(engine);
       for (int i = 0; i < shape.features; ++i) model.bias[i] = 0.1f * normal(engine);
       Batch inputs(shape.batch, shape.features);
@@ -171,7 +171,7 @@ TEST_CASE("The large-model kernel agrees with the loss and gradients computed in
         std::mt19937 engine(static_cast<unsigned>(shape.features * 7 + shape.batch));
         std::normal_distribution<float> normal;
         std::uniform_real_distribution<float> uniform;
-        ToyModel model{Weights(shape.features, shape.hidden), Eigen::VectorXf(shape.features), activation};
+        ToyModel model{Weights(shape.features, shape.hidden), Eigen::VectorXf(shape.features), activation, {}};
         for (Eigen::Index k = 0; k < model.weights.size(); ++k) model.weights.data()[k] = 0.4f * normal(engine);
         for (int i = 0; i < shape.features; ++i) model.bias[i] = 0.1f * normal(engine);
         Batch inputs(shape.batch, shape.features);

@@ -47,7 +47,11 @@ HeldOutEvaluation evaluate_held_out(const ToyModel& model, const TrainSettings& 
     const auto rows = static_cast<Eigen::Index>(std::min(kChunk, samples - done));
     Batch inputs(rows, n);
     draw_batch(generator, settings.sparsity, inputs, scratch, settings.input);
+    // The computation model's inputs are uniform on [-1, 1) and its target is |x|.
+    const bool absolute = settings.task == Task::absolute_value;
+    if (absolute) inputs = inputs.unaryExpr([](float x) { return x != 0.0f ? 2.0f * x - 1.0f : 0.0f; });
     const Batch outputs = reconstruct(model, inputs);
+    if (absolute) inputs = inputs.cwiseAbs();
     // Feature by feature down the columns (contiguous), the per-sample sums kept apart: every sum
     // gets its terms in the order a sample-by-sample loop gives them, so the numbers are the same.
     loss.assign(static_cast<std::size_t>(rows), 0.0);

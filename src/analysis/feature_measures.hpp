@@ -5,6 +5,7 @@
 // - superposition sum_{j != i} (Ŵ_i · W_j)^2: how much of the others lies along feature i;
 // - on a large held-out sample from the training distribution: the expected loss with its Monte
 //   Carlo error, and each feature's explained energy 1 - E[(x_i - x̂_i)^2] / E[x_i^2].
+//   For the computation model (task = absolute_value) the target |x_i| stands in for x_i.
 // All are invariant under flipping the sign of a row, as the model's loss is for inputs symmetric
 // about zero.
 #pragma once

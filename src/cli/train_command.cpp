@@ -16,6 +16,7 @@
 #include "io/config.hpp"
 #include "io/run_results.hpp"
 #include "io/sha256.hpp"
+#include "train/computation_trainer.hpp"
 #include "train/notebook_trainer.hpp"
 #include "train/thread_budget.hpp"
 
@@ -222,7 +223,8 @@ int train_shared_sweep(const ParsedRun& parsed, const std::vector<std::string>& 
     settings.train.seed = restart_seed(settings.train.seed, static_cast<int>(r));
     // The threads the tasks leave idle share out one decay's instances (a single sweep: all).
     settings.threads = std::max(1u, budget.threads() / threads);
-    const NotebookResult trained = train_notebook(settings);
+    const NotebookResult trained =
+        settings.train.task == Task::absolute_value ? train_computation(settings) : train_notebook(settings);
     for (std::size_t k = 0; k < per_decay; ++k) {
       TrainResult one;
       one.model = trained.instances[k];
@@ -332,7 +334,8 @@ int draws_command(const std::vector<std::string>& args) {
   if (wants_help) return kExitOk;
   if (parsed.config.shared_stream) {
     // Every importance decay draws the same stream from the seed: one sweep's count.
-    fmt::print("{}\n", notebook_draws(notebook_settings(parsed.config)));
+    const NotebookSettings settings = notebook_settings(parsed.config);
+    fmt::print("{}\n", settings.train.task == Task::absolute_value ? computation_draws(settings) : notebook_draws(settings));
   } else {
     fmt::print("{}\n", run_draws(parsed.config.train));
   }

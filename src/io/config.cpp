@@ -66,6 +66,9 @@ constexpr KeySpec kKeys[] = {
                                      "section on correlated features"},
     {"restarts", "1", "train each instance of a sweep from this many initialisations (restart r from seed + 1000 r) "
                       "and keep the one with the lowest held-out loss (1 <= restarts <= 100)"},
+    {"task", "reconstruct", "what the model learns: reconstruct (x_hat = act(x W W^T + b)) or absolute_value (Elhage et "
+                            "al.'s computation in superposition: |x| = ReLU(W2 ReLU(W1 x) + b) with `hidden` neurons, "
+                            "x uniform on [-1, 1); needs instance_stream = shared and activation = relu)"},
     {"memory_limit_mb", "8192", "refuse a run whose buffers need more than this many MiB (1 <= limit <= 1048576)"},
 };
 
@@ -402,6 +405,18 @@ RunConfig validate(const Validator& v) {
     v.fail("restarts", "needs a sweep", "instances = a list or a sweep of sparsities, or restarts = 1");
   if (restart_seed(t.seed, config.restarts - 1) > 4294967295ULL)
     v.fail("restarts", fmt::format("with seed = {} takes seeds past 2^32 - 1", t.seed), "fewer restarts or a smaller seed");
+  const std::string& task = v.raw("task");
+  if (task == "absolute_value") t.task = Task::absolute_value;
+  else if (task != "reconstruct") v.fail("task", "is not a known task", "reconstruct or absolute_value");
+  if (t.task == Task::absolute_value) {
+    if (!config.shared_stream)
+      v.fail("task", "is trained from the shared stream", "instance_stream = shared, or task = reconstruct");
+    if (t.activation != Activation::relu)
+      v.fail("task", fmt::format("computes |x| through ReLU neurons, but activation = {}", v.raw("activation")),
+             "activation = relu, or task = reconstruct");
+    if (config.feature_pairs != FeaturePairs::independent)
+      v.fail("task", "draws independent features", "feature_pairs = independent, or task = reconstruct");
+  }
   config.memory_limit_mb = static_cast<long>(v.integer("memory_limit_mb", 1, 1 << 20, "a whole number 1 <= memory_limit_mb <= 1048576"));
   const std::uint64_t needed_mb = (training_buffer_bytes(t) + (1 << 20) - 1) >> 20;
   if (needed_mb > static_cast<std::uint64_t>(config.memory_limit_mb))
@@ -521,7 +536,8 @@ std::string canonical_text(const RunConfig& config) {
          (config.restarts == 1 ? std::string() : fmt::format("restarts = {}\n", config.restarts)) +
          (t.snapshot_every == 0 ? std::string() : fmt::format("snapshot_every = {}\n", t.snapshot_every)) +
          (config.feature_pairs == FeaturePairs::independent ? std::string()
-                                                            : fmt::format("feature_pairs = {}\n", to_string(config.feature_pairs)));
+                                                            : fmt::format("feature_pairs = {}\n", to_string(config.feature_pairs))) +
+         (t.task == Task::reconstruct ? std::string() : fmt::format("task = {}\n", to_string(t.task)));
 }
 
 std::uint64_t restart_seed(std::uint64_t seed, int restart) {

@@ -135,6 +135,7 @@ ordered_json to_json(const RunResults& r) {
   if (r.config.shared_stream) j["config"]["instance_stream"] = "shared";
   if (t.snapshot_every > 0) j["config"]["snapshot_every"] = t.snapshot_every;
   if (r.config.feature_pairs != FeaturePairs::independent) j["config"]["feature_pairs"] = to_string(r.config.feature_pairs);
+  if (t.task != Task::reconstruct) j["config"]["task"] = to_string(t.task);
   j["config_hash"] = r.config_hash;
   j["trainer_hash"] = r.trainer_hash;
   j["command"] = r.command;
@@ -146,6 +147,16 @@ ordered_json to_json(const RunResults& r) {
     weights.push_back(row);
   }
   j["weights"] = weights;
+  // The computation model's read-out W2 (features x neurons); the autoencoder has none.
+  if (r.model.output_weights.size() > 0) {
+    ordered_json output = ordered_json::array();
+    for (Eigen::Index i = 0; i < r.model.output_weights.rows(); ++i) {
+      ordered_json row = ordered_json::array();
+      for (Eigen::Index k = 0; k < r.model.output_weights.cols(); ++k) row.push_back(r.model.output_weights(i, k));
+      output.push_back(row);
+    }
+    j["output_weights"] = output;
+  }
   j["bias"] = std::vector<float>(r.model.bias.data(), r.model.bias.data() + r.model.bias.size());
   j["evaluation"] = {{"samples", r.evaluation.samples},
                      {"seed", r.evaluation.seed},
@@ -288,6 +299,10 @@ RunResults read_run(const std::filesystem::path& dir) {
     else if (pairs == "anticorrelated") r.config.feature_pairs = FeaturePairs::anticorrelated;
     else if (pairs != "independent")
       throw InputError(fmt::format("field 'feature_pairs' is '{}' (expected independent, correlated or anticorrelated)", pairs));
+    const std::string task = c.contains("task") ? c.at("task").get<std::string>() : "reconstruct";
+    if (task == "absolute_value") t.task = Task::absolute_value;
+    else if (task != "reconstruct")
+      throw InputError(fmt::format("field 'task' is '{}' (expected reconstruct or absolute_value)", task));
     r.config.claims = c.at("claims").get<std::vector<std::string>>();
     r.config.compare_with = c.at("compare_with");
     r.config.comparison_claims = c.at("comparison_claims").get<std::vector<std::string>>();
@@ -308,6 +323,17 @@ RunResults read_run(const std::filesystem::path& dir) {
       for (int k = 0; k < t.hidden; ++k) r.model.weights(i, k) = weights.at(i).at(k);
     r.model.bias.resize(t.features);
     for (int i = 0; i < t.features; ++i) r.model.bias[i] = j.at("bias").at(i);
+    if (t.task == Task::absolute_value) {
+      const auto& output = j.at("output_weights");
+      if (!output.is_array() || output.size() != static_cast<std::size_t>(t.features))
+        throw InputError(fmt::format("output_weights do not have {} rows", t.features));
+      r.model.output_weights.resize(t.features, t.hidden);
+      for (int i = 0; i < t.features; ++i) {
+        if (!output.at(i).is_array() || output.at(i).size() != static_cast<std::size_t>(t.hidden))
+          throw InputError(fmt::format("a row of output_weights does not have {} columns", t.hidden));
+        for (int k = 0; k < t.hidden; ++k) r.model.output_weights(i, k) = output.at(i).at(k);
+      }
+    }
     const auto& evaluation = j.at("evaluation");
     r.evaluation.samples = field<std::uint64_t>(evaluation, "samples", 1, std::uint64_t{1} << 40);
     r.evaluation.seed = field<std::uint64_t>(evaluation, "seed", 0, std::numeric_limits<std::uint64_t>::max());

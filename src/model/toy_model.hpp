@@ -24,19 +24,24 @@ struct ToyModel {
   Weights weights;      // features x hidden
   Eigen::VectorXf bias;  // features
   Activation activation = Activation::linear;
+  // Empty for the autoencoder, whose read-out is W itself. The computation-in-superposition model
+  // (model/computation_model.hpp) reads out through its own W2, features x hidden (neurons), and
+  // `weights` is then its W1 transposed: row i is feature i's weight into each neuron.
+  Weights output_weights;
 };
 
 // Loss value and the gradients of the loss with respect to W and b, for one batch.
 struct Gradients {
   Weights weights;
   Eigen::VectorXf bias;
+  Weights output_weights;  // the computation model's W2 only
   double loss = 0.0;
 };
 
 // importance_i = decay^i, computed in float as torch's `decay ** torch.arange(n)` does.
 Eigen::VectorXf feature_importance(int features, double decay);
 
-// x_hat for every row of `inputs`.
+// x_hat for every row of `inputs` (for the computation model: its estimate of |x|).
 Batch reconstruct(const ToyModel& model, const Batch& inputs);
 
 // Buffers the gradient computation reuses from one step to the next (no allocation per step).

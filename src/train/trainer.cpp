@@ -33,6 +33,7 @@ Weights xavier_normal(int features, int hidden, TorchGenerator& generator) {
 
 std::string to_string(LrSchedule schedule) { return schedule == LrSchedule::constant ? "constant" : "cosine"; }
 std::string to_string(FeatureLoss feature_loss) { return feature_loss == FeatureLoss::mean ? "mean" : "sum"; }
+std::string to_string(Task task) { return task == Task::absolute_value ? "absolute_value" : "reconstruct"; }
 
 Eigen::VectorXf loss_weights(const TrainSettings& settings) {
   Eigen::VectorXf weights = feature_importance(settings.features, settings.importance_decay);

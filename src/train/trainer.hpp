@@ -22,6 +22,12 @@ enum class LrSchedule { cosine, constant };
 // them, Elhage et al.'s notebook averages them (the same minimiser, a gradient 1/features as large).
 enum class FeatureLoss { sum, mean };
 
+// What the model learns: the article's and the paper's autoencoder reconstructs its input through
+// x W W^T; Elhage et al.'s computation-in-superposition model computes |x| through a hidden layer
+// of ReLU neurons with untied weights (train/computation_trainer.hpp).
+enum class Task { reconstruct, absolute_value };
+std::string to_string(Task task);
+
 struct TrainSettings {
   int features = 5;
   int hidden = 2;
@@ -40,6 +46,7 @@ struct TrainSettings {
   FeatureLoss feature_loss = FeatureLoss::sum;
   // Record W after every this many steps (and at 0 and the last step): the learning dynamics. 0: none.
   long snapshot_every = 0;
+  Task task = Task::reconstruct;
 };
 
 // W after `step` optimizer steps.
