@@ -107,9 +107,10 @@ SEED_GALLERY := $(if $(SEED_NUMBERS),$(OUT)/seed-gallery/figures.json $(foreach 
 # a fragile one).
 PAPER_DIR := $(REPORT_DIR)/paper
 PAPER_CHAPTERS := intro=intro_5x2 many_linear=many_linear many_relu=many_relu phase=phase_2x1 geometry=geometry_200x20 \
-  dynamics=dynamics_200x20 correlated=correlated_4x2 anticorrelated=anticorrelated_4x2 correlated_three=correlated_6x2
+  dynamics=dynamics_200x20 correlated=correlated_4x2 anticorrelated=anticorrelated_4x2 correlated_three=correlated_6x2 \
+  computation=computation_100x40 computation_small=computation_20x10
 PAPER_SEEDED := intro many_linear many_relu correlated anticorrelated correlated_three
-PAPER_COSTLY := phase geometry dynamics
+PAPER_COSTLY := phase geometry dynamics computation computation_small
 PAPER_COSTLY_SEEDS ?= 3
 ifneq ($(or $(call strip_safe,$(PAPER_COSTLY_SEEDS),0 1 2 3 4 5 6 7 8 9),$(if $(strip $(PAPER_COSTLY_SEEDS)),,empty),$(word 2,$(PAPER_COSTLY_SEEDS))),)
 $(error superpos: PAPER_COSTLY_SEEDS='$(PAPER_COSTLY_SEEDS)' is not a whole number (expected PAPER_COSTLY_SEEDS=0 ... 1000))

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "paper/computation_readings.hpp"
 #include "paper/paper_claims.hpp"
 #include "paper/paper_report.hpp"
 
@@ -470,4 +471,94 @@ TEST_CASE("Feature pairs: orthogonal correlated pairs, antipodal anticorrelated 
   const SweepResults opposite = sweep_of({{0.9, at({0, 180, 60, 240, 120, 300})}}, 1.0);
   CHECK(check_pairs_correlated_closer_to_orthogonal(adjacent, t).verdict == Verdict::holds);
   CHECK(check_pairs_correlated_closer_to_orthogonal(opposite, t).verdict == Verdict::fails);
+}
+
+namespace {
+
+// A computation model of `features` features and `neurons` neurons. pair(f, j): neurons j and j + 1
+// read feature f with weights +1 and -1 and write it back with weight 1, |x_f| exactly.
+struct ComputationBuilder {
+  ToyModel model;
+  ComputationBuilder(int features, int neurons) {
+    model.activation = Activation::relu;
+    model.weights = Weights::Zero(features, neurons);
+    model.output_weights = Weights::Zero(features, neurons);
+    model.bias = Eigen::VectorXf::Zero(features);
+  }
+  ComputationBuilder& pair(int feature, int neuron) {
+    model.weights(feature, neuron) = 1.0f;
+    model.weights(feature, neuron + 1) = -1.0f;
+    model.output_weights(feature, neuron) = model.output_weights(feature, neuron + 1) = 1.0f;
+    return *this;
+  }
+  // Neuron j reads every feature in `fs` with weight +1 (or -1) and writes each back: polysemantic.
+  ComputationBuilder& shared(std::initializer_list<int> fs, int neuron, float sign) {
+    for (int f : fs) {
+      model.weights(f, neuron) = sign;
+      model.output_weights(f, neuron) = 1.0f;
+    }
+    return *this;
+  }
+};
+
+SweepResults computation_sweep(const std::vector<std::pair<double, ToyModel>>& models) {
+  std::vector<std::pair<double, Weights>> plain;
+  for (const auto& [s, m] : models) plain.emplace_back(s, m.weights);
+  SweepResults sweep = sweep_of(plain, 0.8);
+  sweep.config.train.task = Task::absolute_value;
+  for (std::size_t k = 0; k < models.size(); ++k) sweep.instances[k].run.model = models[k].second;
+  return sweep;
+}
+
+}  // namespace
+
+TEST_CASE("Computation readings: purity, computed features and sign pairs on hand-made models", "[paper]") {
+  // Two features each on a sign pair of neurons: |x| exactly, so R^2 = 1; a third feature untouched.
+  const ToyModel pairs = ComputationBuilder(3, 4).pair(0, 0).pair(1, 2).model;
+  CHECK(feature_r2(pairs, 0) == Approx(1.0));
+  CHECK(feature_r2(pairs, 2) < 0.0);  // y = 0 against |x|: worse than the mean
+  ComputationReading r = read_computation(pairs, t.represented_norm, t.monosemantic_purity, t.computed_r2);
+  CHECK(r.live == 4);
+  CHECK(r.monosemantic == 4);
+  CHECK(r.computed == 2);
+  CHECK(r.sign_pairs == 2);
+  // One ReLU per feature computes one sign only: not computed (the best such fit has R^2 = 0.2).
+  ToyModel half = ComputationBuilder(2, 2).model;
+  half.weights(0, 0) = half.output_weights(0, 0) = 1.0f;
+  CHECK(feature_r2(half, 0) < t.computed_r2);
+  // Flipping a feature's input weights changes no reading.
+  ToyModel flipped = pairs;
+  flipped.weights.row(1) *= -1.0f;
+  CHECK(feature_r2(flipped, 1) == Approx(feature_r2(pairs, 1)));
+  const ComputationReading rf = read_computation(flipped, t.represented_norm, t.monosemantic_purity, t.computed_r2);
+  CHECK(rf.sign_pairs == r.sign_pairs);
+  // Two neurons shared by three features each (one per sign): three features computed, all on
+  // polysemantic neurons, no sign pair of monosemantic ones.
+  const ToyModel shared = ComputationBuilder(3, 2).shared({0, 1, 2}, 0, 1.0f).shared({0, 1, 2}, 1, -1.0f).model;
+  r = read_computation(shared, t.represented_norm, t.monosemantic_purity, t.computed_r2);
+  CHECK(r.polysemantic == 2);
+  CHECK(r.monosemantic == 0);
+  CHECK(r.sign_pairs == 0);
+  const auto neurons = neuron_readings(shared);
+  CHECK(neurons[0].purity == Approx(1.0 / 3.0));
+}
+
+TEST_CASE("Computation claims hold on the paper's picture and fail on sweeps built against it", "[paper]") {
+  // Dense: one sign pair of monosemantic neurons. Sparse: three features computed on two shared,
+  // polysemantic neurons, more than neurons / 2 = 1.
+  const ToyModel dense = ComputationBuilder(3, 2).pair(0, 0).model;
+  const ToyModel sparse = ComputationBuilder(3, 2).shared({0, 1, 2}, 0, 1.0f).shared({0, 1, 2}, 1, -1.0f).model;
+  const SweepResults picture = computation_sweep({{0.0, dense}, {0.99, sparse}});
+  CHECK(check_computation_dense_monosemantic(picture, t).verdict == Verdict::holds);
+  CHECK(check_computation_sparse_polysemantic(picture, t).verdict == Verdict::holds);
+  CHECK(check_computation_beyond_sign_pairs(picture, t).verdict == Verdict::holds);
+  // Reversed: polysemantic when dense, monosemantic pairs when sparse, never beyond the pairs.
+  const SweepResults against = computation_sweep({{0.0, sparse}, {0.99, dense}});
+  CHECK(check_computation_dense_monosemantic(against, t).verdict == Verdict::fails);
+  CHECK(check_computation_sparse_polysemantic(against, t).verdict == Verdict::fails);
+  const SweepResults only_pairs = computation_sweep({{0.0, dense}, {0.99, dense}});
+  CHECK(check_computation_beyond_sign_pairs(only_pairs, t).verdict == Verdict::fails);
+  // The small model: sign pairs in every instance holds; one instance with a shared neuron fails.
+  CHECK(check_computation_sign_pairs(computation_sweep({{0.5, dense}, {0.5, dense}}), t).verdict == Verdict::holds);
+  CHECK(check_computation_sign_pairs(computation_sweep({{0.5, dense}, {0.5, sparse}}), t).verdict == Verdict::fails);
 }

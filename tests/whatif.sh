@@ -79,7 +79,8 @@ run_case() {
       more+=("train paper intro_5x2 seed $s" "train paper many_linear seed $s" "train paper many_relu seed $s"
              "train paper correlated_4x2 seed $s" "train paper anticorrelated_4x2 seed $s" "train paper correlated_6x2 seed $s")
     done
-    more+=("train paper phase_2x1 seed 2" "train paper geometry_200x20 seed 2" "train paper dynamics_200x20 seed 2")
+    more+=("train paper phase_2x1 seed 2" "train paper geometry_200x20 seed 2" "train paper dynamics_200x20 seed 2"
+           "train paper computation_100x40 seed 2" "train paper computation_20x10 seed 2")
     trained "${more[@]}"
     has 'from 4 further seeds'
     must_render SEEDS=2 || return

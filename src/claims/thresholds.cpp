@@ -34,7 +34,9 @@ Thresholds load_thresholds(const std::filesystem::path& path) {
       {"plateau_flatness", &t.plateau_flatness},
       {"robust_share", &t.robust_share},
       {"phase_loss_tolerance", &t.phase_loss_tolerance},
-      {"phase_boundary_steps", &t.phase_boundary_steps}};
+      {"phase_boundary_steps", &t.phase_boundary_steps},
+      {"monosemantic_purity", &t.monosemantic_purity},
+      {"computed_r2", &t.computed_r2}};
   po::options_description options;
   for (const auto& [key, target] : keys) options.add_options()(key.c_str(), po::value<double>(target)->required());
   std::ifstream in(path);

@@ -27,6 +27,8 @@ struct Thresholds {
   double phase_boundary_steps = 1;     // grid steps of relative importance from 1
   double phase_loss_tolerance = 0.05;  // a phase cell within this share of the best candidate's loss is at it
   double robust_share = 0.75;          // a claim holding on fewer of its seeds than this is fragile
+  double monosemantic_purity = 0.9;    // a neuron whose largest feature has this share of its squared input weight
+  double computed_r2 = 0.5;            // a feature computed: |x| explained this well on inputs of it alone
 };
 
 // Every key must be present and a finite number >= 0; throws InputError naming file, line and key.

@@ -38,6 +38,8 @@ PaperSweeps as_sweeps(const std::map<std::string, SweepResults>& by_role) {
   s.correlated = find("correlated");
   s.anticorrelated = find("anticorrelated");
   s.correlated_three = find("correlated_three");
+  s.computation = find("computation");
+  s.computation_small = find("computation_small");
   return s;
 }
 
@@ -51,7 +53,8 @@ int paper_command(const std::vector<std::string>& args) {
   po::options_description options(
       "superpos paper --ROLE CONFIG... --runs DIR --thresholds FILE [--seed-runs DIR --seed-count N --seeded ROLE...]\n"
       "               [--template FILE --out DIR] [--json FILE]\n"
-      "ROLE is intro, many_linear, many_relu, phase, geometry, dynamics, correlated, anticorrelated or correlated_three; a sweep is read from DIR/NAME (NAME: the config's)");
+      "ROLE is intro, many_linear, many_relu, phase, geometry, dynamics, correlated, anticorrelated, correlated_three,\n"
+      "computation or computation_small; a sweep is read from DIR/NAME (NAME: the config's)");
   options.add_options()("help,h", "show this help");
   for (const char* role : kPaperRoles)
     options.add_options()(role, po::value<std::string>(), "configuration (INI) of this chapter's sweep");
@@ -173,7 +176,9 @@ int paper_command(const std::vector<std::string>& args) {
                               {"trend_agreement", thresholds.trend_agreement},
                               {"plateau_flatness", thresholds.plateau_flatness},
                               {"robust_share", thresholds.robust_share},
-                              {"phase_loss_tolerance", thresholds.phase_loss_tolerance}};
+                              {"phase_loss_tolerance", thresholds.phase_loss_tolerance},
+                              {"monosemantic_purity", thresholds.monosemantic_purity},
+                              {"computed_r2", thresholds.computed_r2}};
   // Fill first: a template error stops before any figure is drawn or anything replaced.
   const std::string filled = fill_paper(read_file(template_path), template_path, context);
   ensure_output_directory(out.parent_path().empty() ? fs::path(".") : out.parent_path());
@@ -190,6 +195,7 @@ int paper_command(const std::vector<std::string>& args) {
       else if (name == "phase_diagram") plot_phase_diagram(sweep, thresholds, figures / name);
       else if (name == "geometry_dims") plot_dimensions_per_feature(sweep, thresholds, figures / name);
       else if (name == "dynamics") plot_learning_dynamics(sweep, thresholds, figures / name);
+      else if (name.starts_with("computation")) plot_neuron_weights(sweep, thresholds, figures / name);
       else plot_feature_dimensionality(sweep, thresholds, figures / name);
     }
     write_file_atomically(folder / "claims.json", json.dump(1) + "\n");

@@ -1,5 +1,7 @@
 #include "paper/paper_claims.hpp"
 
+#include "paper/computation_readings.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -19,6 +21,7 @@ constexpr const char* kPhase = "Elhage et al., “Superposition as a Phase Chang
 constexpr const char* kGeometry = "Elhage et al., “The Geometry of Superposition”";
 constexpr const char* kDynamics = "Elhage et al., “Superposition and Learning Dynamics”";
 constexpr const char* kCorrelated = "Elhage et al., “Correlated and Anticorrelated Features”";
+constexpr const char* kComputation = "Elhage et al., “Computation in Superposition”";
 
 ClaimResult claim(std::string id, std::string subject, std::string statement, std::string section,
                   std::string measured, std::string threshold, bool holds) {
@@ -769,6 +772,79 @@ ClaimResult check_pairs_correlated_closer_to_orthogonal(const SweepResults& corr
                static_cast<std::size_t>(closer) == n);
 }
 
+static ComputationReading computation_reading(const SweepInstance& instance, const Thresholds& t) {
+  return read_computation(instance.run.model, t.represented_norm, t.monosemantic_purity, t.computed_r2);
+}
+
+ClaimResult check_computation_dense_monosemantic(const SweepResults& computation, const Thresholds& t) {
+  const SweepInstance& dense = densest(computation);
+  const ComputationReading r = computation_reading(dense, t);
+  return claim("computation.dense_monosemantic", "computation",
+               "Without sparsity the neurons are monosemantic: each reads one feature", kComputation,
+               fmt::format("at {}: {} of {} neurons with weight monosemantic, {} polysemantic", sparsity_text(dense.sparsity),
+                           r.monosemantic, r.live, r.polysemantic),
+               fmt::format("at the densest setting, more than half of the neurons with input weight ≥ {} have one feature "
+                           "carrying ≥ {:g}% of it",
+                           t.represented_norm, 100 * t.monosemantic_purity),
+               r.live > 0 && 2 * r.monosemantic > r.live);
+}
+
+ClaimResult check_computation_sparse_polysemantic(const SweepResults& computation, const Thresholds& t) {
+  const SweepInstance& sparse = sparsest(computation);
+  const ComputationReading r = computation_reading(sparse, t);
+  return claim("computation.sparse_polysemantic", "computation",
+               "With sparse features most neurons are polysemantic: they read several features", kComputation,
+               fmt::format("at {}: {} of {} neurons with weight polysemantic, {} monosemantic", sparsity_text(sparse.sparsity),
+                           r.polysemantic, r.live, r.monosemantic),
+               fmt::format("at the sparsest setting, more than half of the neurons with input weight ≥ {} have no feature "
+                           "carrying {:g}% of it",
+                           t.represented_norm, 100 * t.monosemantic_purity),
+               r.live > 0 && 2 * r.polysemantic > r.live);
+}
+
+ClaimResult check_computation_beyond_sign_pairs(const SweepResults& computation, const Thresholds& t) {
+  // Computing |x| takes a neuron for each sign of x, so monosemantic neurons compute at most
+  // neurons / 2 features; more than that is computation in superposition.
+  const int neurons = computation.config.train.hidden;
+  int most = -1;
+  double at = 0.0;
+  std::vector<std::string> parts;
+  for (const SweepInstance* i : by_sparsity(computation)) {
+    const ComputationReading r = computation_reading(*i, t);
+    parts.push_back(fmt::format("{}: {}", sparsity_text(i->sparsity), r.computed));
+    if (r.computed > most) most = r.computed, at = i->sparsity;
+  }
+  return claim("computation.beyond_sign_pairs", "computation",
+               "With sparsity the model computes |x| of more features than its neurons could one sign pair each",
+               kComputation,
+               fmt::format("at most {} features computed ({}), against {} neurons / 2 = {}; per sparsity {}", most,
+                           sparsity_text(at), neurons, neurons / 2, fmt::join(parts, ", ")),
+               fmt::format("at some sparsity, more than neurons / 2 features with R² ≥ {:g} on inputs of that feature alone",
+                           t.computed_r2),
+               2 * most > neurons);
+}
+
+ClaimResult check_computation_sign_pairs(const SweepResults& small, const Thresholds& t) {
+  int whole = 0;
+  std::vector<std::string> parts;
+  for (const SweepInstance& i : small.instances) {
+    const ComputationReading r = computation_reading(i, t);
+    const bool paired = r.computed > 0 && r.polysemantic == 0 && r.sign_pairs == r.computed;
+    whole += paired ? 1 : 0;
+    parts.push_back(fmt::format("{} of {} computed features paired, {} of {} neurons monosemantic", r.sign_pairs,
+                                r.computed, r.monosemantic, r.live));
+  }
+  const auto n = small.instances.size();
+  return claim("computation.sign_pairs", "computation",
+               "Without superposition a feature's |x| is ReLU(x) + ReLU(−x): two monosemantic neurons of opposite sign",
+               kComputation,
+               fmt::format("{} of {} models built only such pairs; per model: {}", whole, n, fmt::join(parts, "; ")),
+               fmt::format("in every model, every neuron with input weight ≥ {} monosemantic (≥ {:g}%) and every computed "
+                           "feature (R² ≥ {:g}) read by such neurons of both signs",
+                           t.represented_norm, 100 * t.monosemantic_purity, t.computed_r2),
+               static_cast<std::size_t>(whole) == n);
+}
+
 std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Thresholds& t) {
   std::vector<ClaimResult> out;
   if (sweeps.intro) {
@@ -798,6 +874,12 @@ std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Threshold
   if (sweeps.correlated) out.push_back(check_pairs_correlated_orthogonal(*sweeps.correlated, t));
   if (sweeps.anticorrelated) out.push_back(check_pairs_anticorrelated_antipodal(*sweeps.anticorrelated, t));
   if (sweeps.correlated_three) out.push_back(check_pairs_correlated_closer_to_orthogonal(*sweeps.correlated_three, t));
+  if (sweeps.computation) {
+    out.push_back(check_computation_dense_monosemantic(*sweeps.computation, t));
+    out.push_back(check_computation_sparse_polysemantic(*sweeps.computation, t));
+    out.push_back(check_computation_beyond_sign_pairs(*sweeps.computation, t));
+  }
+  if (sweeps.computation_small) out.push_back(check_computation_sign_pairs(*sweeps.computation_small, t));
   return out;
 }
 

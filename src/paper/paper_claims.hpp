@@ -27,6 +27,8 @@ struct PaperSweeps {
   const SweepResults* correlated = nullptr;   // feature pairs present together, as many as fit orthogonally
   const SweepResults* anticorrelated = nullptr;  // feature pairs never present together
   const SweepResults* correlated_three = nullptr;  // more correlated pairs than fit orthogonally
+  const SweepResults* computation = nullptr;       // |x| through ReLU neurons, over sparsity
+  const SweepResults* computation_small = nullptr;  // the same at one sparsity, several models
 };
 
 std::vector<ClaimResult> paper_claims(const PaperSweeps& sweeps, const Thresholds& t);
@@ -138,5 +140,13 @@ double pair_angle(const Weights& weights, int pair, double min_norm);
 ClaimResult check_pairs_correlated_orthogonal(const SweepResults& correlated, const Thresholds& t);
 ClaimResult check_pairs_anticorrelated_antipodal(const SweepResults& anticorrelated, const Thresholds& t);
 ClaimResult check_pairs_correlated_closer_to_orthogonal(const SweepResults& correlated, const Thresholds& t);
+
+// Computation in superposition (paper/computation_readings.hpp): neurons by purity at the
+// densest and sparsest settings, features computed against neurons / 2, and the sign pairs of a
+// model without superposition.
+ClaimResult check_computation_dense_monosemantic(const SweepResults& computation, const Thresholds& t);
+ClaimResult check_computation_sparse_polysemantic(const SweepResults& computation, const Thresholds& t);
+ClaimResult check_computation_beyond_sign_pairs(const SweepResults& computation, const Thresholds& t);
+ClaimResult check_computation_sign_pairs(const SweepResults& small, const Thresholds& t);
 
 }  // namespace superpos

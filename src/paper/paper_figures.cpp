@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "paper/computation_readings.hpp"
 #include "analysis/feature_measures.hpp"
 #include "analysis/superposition_readings.hpp"
 #include "paper/paper_claims.hpp"
@@ -289,6 +290,67 @@ void plot_learning_dynamics(const SweepResults& sweep, const Thresholds& t, cons
     Rows loss;
     for (const LossRecord& r : run.loss_log) loss.push_back({static_cast<double>(r.step), r.loss});
     gp.send1d(loss);
+    gp << "unset multiplot\n";
+  });
+}
+
+}  // namespace superpos
+
+namespace superpos {
+
+int shown_neuron_features(const SweepResults& sweep) { return std::min(sweep.config.train.features, 40); }
+
+void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem) {
+  const std::vector<std::size_t> order = sparsity_order(sweep);
+  const int count = static_cast<int>(order.size());
+  const int columns = std::min(count, 4), rows = (count + columns - 1) / columns;
+  const int features = shown_neuron_features(sweep), neurons = sweep.config.train.hidden;
+  const double header = 0.45, panel_width = kWidestFigureInches / columns;
+  // Cells as tall as they are wide, with room for the axis labels.
+  const double panel_height = std::min(panel_width * neurons / features + 0.75, 3.2);
+  const Canvas canvas{kWidestFigureInches, header + rows * panel_height + 0.1};
+  double reach = 0.0;
+  for (const SweepInstance& i : sweep.instances)
+    reach = std::max(reach, static_cast<double>(i.run.model.weights.leftCols(neurons).topRows(features).cwiseAbs().maxCoeff()));
+  reach = reach > 0.0 ? reach : 1.0;
+  both_formats(out_stem, canvas, [&](Gnuplot& gp) {
+    gp << fmt::format("set multiplot title 'W1 at each sparsity S: a row per neuron, a column per feature (0 to {}); "
+                      "blue −{:.2g}, red +{:.2g}'\n", features - 1, reach, reach);
+    gp << "unset key\nset palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\nunset colorbox\n";
+    gp << fmt::format("set cbrange [{}:{}]\n", -reach, reach);
+    gp << "set lmargin 4\nset rmargin 0.6\nset tmargin 1.6\nset bmargin 2.2\nset border 15 lw 0.6 lc rgb '#888888'\n";
+    const double sx = panel_width / canvas.width_in, sy = panel_height / canvas.height_in;
+    for (int k = 0; k < count; ++k) {
+      const SweepInstance& instance = sweep.instances[order[static_cast<std::size_t>(k)]];
+      const ToyModel& model = instance.run.model;
+      const std::vector<NeuronReading> readings = neuron_readings(model);
+      const ComputationReading r = read_computation(model, t.represented_norm, t.monosemantic_purity, t.computed_r2);
+      // Neurons grouped by the feature they read most, then by the sign they read it with.
+      std::vector<int> by_feature(static_cast<std::size_t>(neurons));
+      for (int j = 0; j < neurons; ++j) by_feature[static_cast<std::size_t>(j)] = j;
+      auto key = [&](int j) {
+        const NeuronReading& n = readings[static_cast<std::size_t>(j)];
+        return std::make_pair(n.feature < 0 ? features + 1 : n.feature, n.feature >= 0 && model.weights(n.feature, j) < 0.0f);
+      };
+      std::stable_sort(by_feature.begin(), by_feature.end(), [&](int a, int b) { return key(a) < key(b); });
+      const int row = k / columns, column = k % columns;
+      gp << fmt::format("set origin {},{}\nset size {},{}\n", column * sx, 1.0 - header / canvas.height_in - (row + 1) * sy,
+                        sx, sy);
+      gp << fmt::format("set title 'S = {:.3g}: {} of {} monosemantic, {} computed'\n", instance.sparsity, r.monosemantic,
+                        r.live, r.computed);
+      gp << fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", features - 0.5, neurons - 0.5);
+      gp << fmt::format("set xtics out nomirror 0,{} scale 0.4\nset ytics out nomirror 0,{} scale 0.4\n",
+                        std::max(1, features / 4), std::max(1, neurons / 4));
+      gp << (row == rows - 1 ? "set xlabel 'feature' offset 0,0.6\n" : "unset xlabel\n");
+      gp << (column == 0 ? "set ylabel 'neuron (by feature)' offset 1.5,0\n" : "unset ylabel\n");
+      gp << "plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette\n";
+      Rows cells;
+      for (int y = 0; y < neurons; ++y)
+        for (int i = 0; i < features; ++i)
+          cells.push_back({static_cast<double>(i), static_cast<double>(y),
+                           static_cast<double>(model.weights(i, by_feature[static_cast<std::size_t>(y)]))});
+      gp.send1d(cells);
+    }
     gp << "unset multiplot\n";
   });
 }

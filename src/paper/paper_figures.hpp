@@ -27,6 +27,13 @@ void plot_feature_dimensionality(const SweepResults& sweep, const Thresholds& t,
 // snapshot of W, with the paper's fractions as lines, and the loss below.
 void plot_learning_dynamics(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem);
 
+// The computation model of each instance: its W1 as a heatmap, a row per neuron (grouped by the
+// feature it reads most, then by sign) and a column per feature (the first 40 at most), titled
+// with the sparsity and the counts of monosemantic neurons and computed features.
+void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem);
+// The features plot_neuron_weights shows: the first min(features, 40).
+int shown_neuron_features(const SweepResults& sweep);
+
 // The five instances the interactions figure shows: spread evenly over the sweep, densest and
 // sparsest included (all of them when there are five or fewer), in sparsity order.
 std::vector<std::size_t> shown_instances(const SweepResults& sweep);

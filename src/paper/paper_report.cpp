@@ -1,5 +1,7 @@
 #include "paper/paper_report.hpp"
 
+#include "paper/paper_figures.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -123,6 +125,11 @@ std::string figure(const PaperContext& c, const std::string& name) {
     what = "Rows of $W$ in the hidden plane at each sparsity $S$; features $2k$ and $2k+1$ form pair $k$";
   else if (name == "dynamics")
     what = "Each represented feature's dimensionality $D_i$ over training, with the paper's fractions, and the loss below";
+  else if (name.starts_with("computation"))
+    what = fmt::format("$W_1$ of each model, a row per neuron grouped by the feature it reads most and a column per "
+                       "feature (features 0 to {} of {}; blue negative, red positive), titled with its sparsity, its "
+                       "monosemantic neurons and its computed features",
+                       shown_neuron_features(s) - 1, s.config.train.features);
   else if (name == "geometry_dims")
     what = "Hidden dimensions per feature $m / \\lVert W \\rVert_F^2$ against $1/(1-S)$";
   else
@@ -177,8 +184,8 @@ std::string here_value(const PaperContext& c, const std::string& role, const std
     return sparsity_range(s);
   }
   if (row == "training")
-    return fmt::format("{} steps of batch {}, AdamW at lr {:g}, {}", thousands(t.steps), thousands(t.batch), t.lr,
-                       t.schedule == LrSchedule::constant ? "constant" : "cosine");
+    return fmt::format("{} steps of batch {}, AdamW at lr {:g}, {}, weight decay {:g}", thousands(t.steps),
+                       thousands(t.batch), t.lr, t.schedule == LrSchedule::constant ? "constant" : "cosine", t.weight_decay);
   if (row == "restarts")
     return config.restarts == 1 ? std::string("1")
                                 : fmt::format("{}, the lowest held-out loss kept", config.restarts);
@@ -250,7 +257,8 @@ const std::vector<std::pair<std::string, std::string>>& paper_figures() {
       {"intro_panels", "intro"},   {"many_linear", "many_linear"},  {"many_relu", "many_relu"},
       {"phase_diagram", "phase"}, {"geometry_dims", "geometry"}, {"geometry_di", "geometry"},
       {"dynamics", "dynamics"},       {"pairs_correlated", "correlated"}, {"pairs_anticorrelated", "anticorrelated"},
-      {"pairs_correlated_three", "correlated_three"}};
+      {"pairs_correlated_three", "correlated_three"}, {"computation", "computation"},
+      {"computation_small", "computation_small"}};
   return figures;
 }
 
@@ -270,11 +278,18 @@ std::vector<std::string> differences_from_article(const RunConfig& config) {
   const TrainSettings& t = config.train;
   const TrainSettings article;
   std::vector<std::string> out;
-  if (t.input != article.input) out.push_back("a present feature is uniform on [0, 1), not standard normal");
+  if (t.input != article.input && t.task != Task::absolute_value)
+    out.push_back("a present feature is uniform on [0, 1), not standard normal");
   if (t.schedule != article.schedule) out.push_back("the learning rate is constant, not a cosine down to 0");
   if (t.feature_loss != article.feature_loss) out.push_back("the loss averages over features instead of summing");
   if (config.shared_stream) out.push_back("the instances share one random stream and one initialisation tensor");
-  if (t.features != article.features || t.hidden != article.hidden)
+  if (t.task == Task::absolute_value)
+    out.push_back("the model computes $|x|$ through a hidden layer of ReLU neurons ($W_1$, $W_2$), not $x$ through "
+                  "$W W^{\\top}$, and a present feature is uniform on $[-1, 1)$");
+  if (t.task == Task::absolute_value)
+    out.push_back(fmt::format("{} features through {} neurons, not {} in {} dimensions", t.features, t.hidden,
+                              article.features, article.hidden));
+  else if (t.features != article.features || t.hidden != article.hidden)
     out.push_back(fmt::format("{} features in {} dimension{}, not {} in {}", t.features, t.hidden, t.hidden == 1 ? "" : "s",
                               article.features, article.hidden));
   if (config.instance_decays.empty() && t.importance_decay != article.importance_decay)

@@ -15,7 +15,8 @@ namespace superpos {
 
 // The chapters' sweeps by role.
 inline constexpr const char* kPaperRoles[] = {"intro", "many_linear", "many_relu", "phase", "geometry", "dynamics",
-                                              "correlated", "anticorrelated", "correlated_three"};
+                                              "correlated", "anticorrelated", "correlated_three", "computation",
+                                              "computation_small"};
 
 struct RobustCount {
   int holds = 0;
