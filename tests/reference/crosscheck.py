@@ -7,11 +7,12 @@ must agree within 1e-3 there, and within 1e-4 at the article's shape, where the 
 PyTorch's operation for operation. Last, the notebook's own setting (notebook_5x2.ini: 10 instances
 from one stream, 1,000 steps) against notebook_reference.py: every instance's W within 1e-3.
 Then the computation-in-superposition model (report/paper/computation_20x10.ini at three feature
-probabilities, 200 steps) against computation_reference.py: 99% of the entries of W1 and W2 within
-1e-4 (the column max|dW| shows that 99th percentile; the largest is printed apart). Its stream and
-initialisation match bit for bit (make test), but Adam turns a gradient that is zero in exact
-arithmetic and 1e-9 in float into a real step, so a parameter or two can drift by 1e-3 within a
-few hundred steps while the rest agree to 1e-7; a wrong gradient or draw moves every entry.
+probabilities, 100 steps) against computation_reference.py: W1 and W2 within 1e-5 (seeds 0-5 agree
+to 1e-7). Its stream and initialisation match bit for bit (make test); it is compared over fewer
+steps because Adam turns a gradient that is 0 in exact arithmetic and 1e-9 in float into a real
+step, and once a ReLU flips on such a step the two trajectories part (by 1e-3 within a few hundred
+steps, on some seeds). Adam moves a weight by about lr = 1e-3 a step, so a draw or a gradient
+wrong in sign or support puts W far outside 1e-5 within 100 steps.
 
 Usage: /usr/bin/python3 tests/reference/crosscheck.py SUPERPOS_BINARY [--seeds 0-5] [--steps N]
 Exits 1 when any max |dW| exceeds its tolerance.
@@ -91,12 +92,8 @@ def computation_one(binary, config, seed, steps, tolerance):
          "--neurons", values["hidden"], "--probabilities", ",".join(probabilities),
          "--importance-base", values["importance_decay"], "--weight-decay", values.get("weight_decay", "0.01"),
          "--steps", str(steps), "--seed", str(seed)], check=True, capture_output=True, text=True).stdout)
-    flat = lambda x: [v for row in x for v in row]
-    gaps = sorted(abs(p - q) for k in range(len(ours))
-                  for name, ref in (("weights", "input_weights"), ("output_weights", "output_weights"))
-                  for p, q in zip(flat(ours[k][name]), flat(reference[ref][k])))
-    dw = gaps[int(0.99 * (len(gaps) - 1))]
-    print(f"{values['name']} seed {seed}: largest |dW| {gaps[-1]:.2e}", flush=True)
+    dw = max(max(max_diff(ours[k]["weights"], reference["input_weights"][k]),
+                 max_diff(ours[k]["output_weights"], reference["output_weights"][k])) for k in range(len(ours)))
     db = max(max_diff(ours[k]["bias"], reference["bias"][k]) for k in range(len(ours)))
     return f"{values['name']} x{len(ours)}", seed, dw, db, tolerance
 
@@ -131,7 +128,7 @@ def main():
     notebook = os.path.join(HERE, "notebook_5x2.ini")
     jobs += [("notebook", notebook, s, a.large_steps, 1e-3) for s in seeds]
     computation = os.path.join(ROOT, "report", "paper", "computation_20x10.ini")
-    jobs += [("computation", computation, s, 200, 1e-4) for s in seeds]
+    jobs += [("computation", computation, s, 100, 1e-5) for s in seeds]
     outside = []
     worst = {}
     print(f"{'config':<22} {'seed':>4} {'max|dW|':>10} {'max|db|':>10} {'tolerance':>9}")
