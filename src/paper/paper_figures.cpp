@@ -307,7 +307,7 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
   const int features = shown_neuron_features(sweep), neurons = sweep.config.train.hidden;
   const double header = 0.45, panel_width = kWidestFigureInches / columns;
   // Cells as tall as they are wide, with room for the axis labels.
-  const double panel_height = std::min(panel_width * neurons / features + 0.75, 3.2);
+  const double panel_height = std::min(panel_width * neurons / features + 0.95, 3.4);
   const Canvas canvas{kWidestFigureInches, header + rows * panel_height + 0.1};
   double reach = 0.0;
   for (const SweepInstance& i : sweep.instances)
@@ -318,7 +318,7 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
                       "blue −{:.2g}, red +{:.2g}'\n", features - 1, reach, reach);
     gp << "unset key\nset palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\nunset colorbox\n";
     gp << fmt::format("set cbrange [{}:{}]\n", -reach, reach);
-    gp << "set lmargin 4\nset rmargin 0.6\nset tmargin 1.6\nset bmargin 2.2\nset border 15 lw 0.6 lc rgb '#888888'\n";
+    gp << "set lmargin 4\nset rmargin 0.6\nset tmargin 2.6\nset bmargin 2.2\nset border 15 lw 0.6 lc rgb '#888888'\n";
     const double sx = panel_width / canvas.width_in, sy = panel_height / canvas.height_in;
     for (int k = 0; k < count; ++k) {
       const SweepInstance& instance = sweep.instances[order[static_cast<std::size_t>(k)]];
@@ -336,8 +336,8 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
       const int row = k / columns, column = k % columns;
       gp << fmt::format("set origin {},{}\nset size {},{}\n", column * sx, 1.0 - header / canvas.height_in - (row + 1) * sy,
                         sx, sy);
-      gp << fmt::format("set title 'S = {:.3g}: {} of {} monosemantic, {} computed'\n", instance.sparsity, r.monosemantic,
-                        r.live, r.computed);
+      gp << fmt::format("set title \"S = {:.3g}\\n{} of {} monosemantic, {} computed\"\n", instance.sparsity,
+                        r.monosemantic, r.live, r.computed);
       gp << fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", features - 0.5, neurons - 0.5);
       gp << fmt::format("set xtics out nomirror 0,{} scale 0.4\nset ytics out nomirror 0,{} scale 0.4\n",
                         std::max(1, features / 4), std::max(1, neurons / 4));

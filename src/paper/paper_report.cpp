@@ -85,9 +85,11 @@ std::string setting(const PaperContext& c, const std::string& role) {
                         *std::max_element(config.instance_decays.begin(), config.instance_decays.end()));
   const std::vector<std::string> differences = differences_from_article(config);
   return fmt::format(
-      "{}: {} features in {} dimension{}, {} model, {}, {} ({} instance{} in all{}); {} steps of batch {}, lr {:g}, "
+      "{}: {} features {} {} {}{}, {} model, {}, {} ({} instance{} in all{}); {} steps of batch {}, lr {:g}, "
       "weight decay {:g}, seed {}, {}. Where it differs from the article's setting: {}.",
-      code_span(shown_path(s.config_path, working_folder())), t.features, t.hidden, t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
+      code_span(shown_path(s.config_path, working_folder())), t.features,
+      t.task == Task::absolute_value ? "through" : "in", t.hidden, t.task == Task::absolute_value ? "neuron" : "dimension",
+      t.hidden == 1 ? "" : "s", t.activation == Activation::relu ? "ReLU" : "linear", importance,
       sparsity_range(sparsities), instance_count(config), instance_count(config) == 1 ? "" : "s",
       config.restarts > 1 ? fmt::format(", each trained from {} initialisations, keeping the lowest held-out loss",
                                         config.restarts)
@@ -134,7 +136,8 @@ std::string figure(const PaperContext& c, const std::string& name) {
     what = "Hidden dimensions per feature $m / \\lVert W \\rVert_F^2$ against $1/(1-S)$";
   else
     what = "Each represented feature's dimensionality $D_i$ against $1/(1-S)$, with the paper's fractions";
-  return fmt::format("![{}]({}){{width=95%}}", caption(s, what), link_destination(c.figures_dir + "/" + name));
+  return fmt::format("![{}]({}){{#fig:{} width=95%}}", caption(s, what), link_destination(c.figures_dir + "/" + name),
+                     name);
 }
 
 std::string claims_table(const PaperContext& c, const std::string& subject) {

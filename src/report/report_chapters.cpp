@@ -72,8 +72,9 @@ std::string figure(const ReportContext& c, const std::string& run_name, const st
   // Widths in proportion to the figures' own sizes, so their text prints at one size.
   const int percent = static_cast<int>(std::lround(
       std::min(100.0, 95.0 * figure_width_inches(name, run.config.train.hidden) / kWidestFigureInches)));
-  return fmt::format("![{} ({})]({}){{width={}%}}", figure_caption(run, name), provenance(run),
-                     link_destination(c.figures_dir + "/" + run_name + "/" + name), percent);
+  // The id lets the prose point at it by number (templates/crossref.lua: @fig:RUN-NAME).
+  return fmt::format("![{} ({})]({}){{#fig:{}-{} width={}%}}", figure_caption(run, name), provenance(run),
+                     link_destination(c.figures_dir + "/" + run_name + "/" + name), run_name, name, percent);
 }
 
 std::string norms_list(const RunResults& run) {

@@ -262,9 +262,9 @@ std::string seed_gallery(const ReportContext& c) {
     out += fmt::format("![`{}` ({}) on seeds 0 to {}. {} Each panel shows the rows of $W$ on the first two hidden "
                        "dimensions, on one scale for every panel, features in the colours of the weights figures; "
                        "a red frame and a cross with a number: that many claims of `{}` fail on the seed.]"
-                       "({}){{width=95%}}\n\n",
+                       "({}){{#fig:seeds-{} width=95%}}\n\n",
                        name, describe_run(run_named(c, name)), k - 1, verdicts, name,
-                       link_destination(c.seed_gallery_dir + "/" + name));
+                       link_destination(c.seed_gallery_dir + "/" + name), name);
   }
   return out;
 }
