@@ -393,7 +393,8 @@ for f in $(1)*; do [ -e "$$f" ] || continue; pid=$${f#$(1)}; pid=$${pid%%.*}; \
   if [ ! -d /proc/$$pid ] || grep -q ') Z' /proc/$$pid/stat 2>/dev/null; then rm -f "$$f"; fi; done
 endef
 
-PANDOC := pandoc --from markdown --standalone --toc --number-sections --citeproc --lua-filter templates/verdicts.lua \
+PANDOC := pandoc --from markdown --standalone --toc --number-sections --lua-filter templates/crossref.lua --citeproc \
+  --lua-filter templates/verdicts.lua \
   --bibliography $(REPORT_DIR)/references.bib --metadata link-citations=true
 PANDOC_HTML := $(PANDOC) --to html5 --template templates/report.html --css templates/report.css --self-contained \
   --mathml --default-image-extension=svg
@@ -407,6 +408,7 @@ PANDOC_PDF := $(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header tem
 # test can read its overfull lines; pandoc's own warnings still reach the console, and on a failure
 # so does the end of the log.  $(1): the document's name, $(2): its Markdown and other inputs.
 TYPESET_INPUTS := templates/report.html templates/report.css templates/report-header.tex templates/verdicts.lua \
+  templates/crossref.lua \
   templates/latex_layout.lua $(REPORT_DIR)/references.bib
 define typeset_pair
 $(OUT)/report/$(1).html $(OUT)/report/$(1).pdf &: $(2) $(TYPESET_INPUTS) | $(STAMPS)/report-packages.ok
