@@ -450,13 +450,21 @@ $(eval $(call typeset_pair,paper,$(PAPER_OUT)/paper.md))
 # it refuses a folder it did not make, compares, typesets (pandoc from an argument vector) and
 # writes the version. PUBLISH_DIR reaches it only through the environment, as one argument that no
 # shell parses, so any folder name works; make's own text never holds it.
+# With PUBLISH_GIT=URL-or-path, the site is then committed to PUBLISH_BRANCH (default gh-pages) of
+# that repository and pushed, one commit per version, never forced (publish/git_branch.hpp); both
+# reach superpos through the environment too.
 PUBLISH_DIR ?= public
+PUBLISH_GIT ?=
+PUBLISH_BRANCH ?= gh-pages
 PUBLISH := $(OUT)/publish
 
 publish: export SUPERPOS_PUBLISH_DIR := $(call as_given,PUBLISH_DIR)
+publish: export SUPERPOS_PUBLISH_GIT := $(call as_given,PUBLISH_GIT)
+publish: export SUPERPOS_PUBLISH_BRANCH := $(call as_given,PUBLISH_BRANCH)
 publish:
 	@$(MAKE) --no-print-directory report
 	@$(BIN) publish --site="$$SUPERPOS_PUBLISH_DIR" --build=$(OUT) --work=$(PUBLISH) \
+	  $${SUPERPOS_PUBLISH_GIT:+--git="$$SUPERPOS_PUBLISH_GIT" --branch="$$SUPERPOS_PUBLISH_BRANCH"} \
 	  --pandoc-html='$(PANDOC_HTML)' --pandoc-pdf='$(PANDOC_PDF)' \
 	  --commit="$$(git rev-parse --short=12 HEAD 2>/dev/null || echo none)" \
 	  $$(git status --porcelain 2>/dev/null | grep -q . && echo --dirty)

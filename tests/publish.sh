@@ -3,7 +3,10 @@
 # `make test`), on a copy of the reference build (tests/reference_build.sh; two robustness seeds):
 # first publish -> one version; again -> none; a changed parameter -> a second version whose
 # "what changed" names the key with both values; earlier versions byte-identical; a publish killed
-# mid-way leaves the site whole and the next one completes; `superpos diff` exits 0 and 1.
+# mid-way leaves the site whole and the next one completes; `superpos diff` exits 0 and 1. The
+# first three publishes also go to a local bare repository (PUBLISH_GIT, a path with a space and
+# shell text in it): one commit per version on gh-pages, appended, the second's message holding
+# the what-changed lines; a remote that cannot be read fails the publish and keeps the local site.
 #   BUILD=DIR   the build tree whose binary to use (default build)
 set -euo pipefail
 # The paper's sweeps train for 200 steps here (make PAPER_STEPS): this checks the build, not the verdicts.
@@ -33,7 +36,14 @@ site_is_whole() {
 }
 no_temporaries() { [ -z "$(find "$SITE" -maxdepth 1 -name '.*.tmp.*' -print)" ]; }
 
-out=$(publish 2>&1) || { fail "first publish failed: $(echo "$out" | tail -3)"; exit 1; }
+REMOTE="$WORK/site \$(touch pwned).git"
+git init --quiet --bare "$REMOTE"
+commits() { git --git-dir="$REMOTE" rev-list --count gh-pages 2>/dev/null || echo 0; }
+
+out=$(publish PUBLISH_GIT="$REMOTE" 2>&1) || { fail "first publish failed: $(echo "$out" | tail -3)"; exit 1; }
+[ "$(commits)" -eq 1 ] || fail "expected 1 commit on gh-pages, found $(commits): $(echo "$out" | tail -2)"
+git --git-dir="$REMOTE" cat-file -e gh-pages:index.html 2>/dev/null || fail "gh-pages lacks index.html"
+first_commit=$(git --git-dir="$REMOTE" rev-parse gh-pages 2>/dev/null || echo none)
 echo "$out" | grep -q "superpos: published version" || fail "first publish said: $(echo "$out" | tail -1)"
 [ "$(versions)" -eq 1 ] || fail "expected 1 version, found $(versions)"
 first=$(readlink "$SITE/latest")
@@ -41,12 +51,22 @@ grep -q "<entry><id>urn:superpos:version:$first</id>" "$SITE/feed.xml" || fail "
 [ -s "$SITE/$first/superpos-$first.tar" ] && [ -f "$SITE/$first/data/runs/relu_09/weights.csv" ] || fail "archive or run tables missing"
 fingerprint "$first" > "$WORK/first.sha"
 
-out=$(publish 2>&1) || fail "second publish failed"
+out=$(publish PUBLISH_GIT="$REMOTE" 2>&1) || fail "second publish failed"
+[ "$(commits)" -eq 1 ] || fail "an unchanged report added a commit on gh-pages"
 echo "$out" | grep -q "unchanged since version $first; nothing new published" || fail "unchanged publish said: $(echo "$out" | tail -1)"
 [ "$(versions)" -eq 1 ] || fail "an unchanged report added a version"
 
 sed -i 's/^sparsity = 0.9$/sparsity = 0.8/' "$WORK/report/configs/relu_09.ini"
-publish >/dev/null 2>&1 || fail "publish after a change failed"
+publish PUBLISH_GIT="$REMOTE" >/dev/null 2>&1 || fail "publish after a change failed"
+[ "$(commits)" -eq 2 ] || fail "expected 2 commits on gh-pages, found $(commits)"
+[ "$(git --git-dir="$REMOTE" rev-parse gh-pages~1 2>/dev/null)" = "$first_commit" ] || fail "gh-pages was not appended to"
+git --git-dir="$REMOTE" log -1 --format=%B gh-pages | grep -qF '| `relu_09` | `sparsity` | 0.9 | 0.8 |' ||
+  fail "the second commit's message lacks the what-changed lines"
+[ ! -e "$ROOT/pwned" ] && [ ! -e pwned ] && [ ! -e "$WORK/pwned" ] || fail "PUBLISH_GIT's text was run by a shell"
+# A remote that cannot be read: the publish fails with one line naming it, the local site stays.
+status=0; out=$(publish PUBLISH_GIT="$WORK/missing.git" 2>&1) || status=$?
+[ $status -ne 0 ] || fail "a publish to a missing remote succeeded"
+echo "$out" | grep -q "missing.git (branch gh-pages): cannot be read by git" || fail "missing remote said: $(echo "$out" | tail -1)"
 [ "$(versions)" -eq 2 ] || fail "expected 2 versions, found $(versions)"
 second=$(readlink "$SITE/latest")
 [ "$second" != "$first" ] || fail "latest still points at the first version"

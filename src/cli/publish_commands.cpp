@@ -15,6 +15,8 @@
 #include "io/child_process.hpp"
 #include "io/config.hpp"
 #include "plot/figures.hpp"
+#include "io/read_file.hpp"
+#include "publish/git_branch.hpp"
 #include "publish/site.hpp"
 #include "publish/site_folder.hpp"
 #include "publish/snapshot_diff.hpp"
@@ -96,7 +98,9 @@ int publish_command(const std::vector<std::string>& args) {
       "pandoc-pdf", po::value<std::string>()->required(), "the pandoc command for PDF")(
       "commit", po::value<std::string>()->default_value("unknown"), "the project's commit")(
       "dirty", "the working tree had uncommitted changes")(
-      "timestamp", po::value<std::string>(), "publication time, UTC, RFC 3339 (default: now)");
+      "timestamp", po::value<std::string>(), "publication time, UTC, RFC 3339 (default: now)")(
+      "git", po::value<std::string>(), "also commit the site to a branch of this repository (URL or path) and push it")(
+      "branch", po::value<std::string>()->default_value("gh-pages"), "the branch --git commits to");
   po::variables_map vm = parse_options(args, options);
   if (vm.count("help")) {
     std::cout << options << "\n";
@@ -110,12 +114,33 @@ int publish_command(const std::vector<std::string>& args) {
   const fs::path work = vm["work"].as<std::string>();
   const Snapshot after = read_snapshot(build);  // a build without a rendered report stops here
 
+  const std::string git_url = vm.count("git") ? vm["git"].as<std::string>() : "";
+  if (vm.count("git") && git_url.empty()) throw InputError("command line: PUBLISH_GIT is empty (expected a URL or a path)");
+  if (!git_url.empty() && !is_branch_name(vm["branch"].as<std::string>()))
+    throw InputError(fmt::format("command line: PUBLISH_BRANCH '{}' is not a branch name git accepts",
+                                 vm["branch"].as<std::string>()));
   claim_site_folder(site);  // refuses a folder superpos did not make, before anything is written
   const SiteLock lock(site);
   remove_site_temporaries(site);  // of publishes that were killed
+  // With --git, the site as it now is goes to the branch too: a version whose push failed before is
+  // pushed by the next publish, changed or not.
+  auto push = [&](const std::string& version, const std::string& changes) {
+    if (git_url.empty()) return;
+    const GitPublish request{git_url, vm["branch"].as<std::string>(), site, work / "git",
+                             fmt::format("superpos: version {}\n\n{}\n", version,
+                                         changes.empty() ? std::string("The first published version.") : changes)};
+    const GitPublishOutcome pushed = publish_to_git(request);
+    if (pushed.committed)
+      fmt::print("superpos: committed version {} to {} (branch {}) as {} and pushed it\n", version, git_url,
+                 request.branch, pushed.commit.substr(0, 12));
+    else
+      fmt::print("superpos: {} (branch {}) already holds version {}; nothing committed\n", git_url, request.branch, version);
+  };
   if (const auto same = version_with_content(site, build_content_hash(build))) {
     write_site_index(site);
     fmt::print("superpos: the report is unchanged since version {}; nothing new published\n", *same);
+    const fs::path kept = site / *same / "changes.md";
+    push(*same, fs::exists(kept) ? read_file(kept) : std::string());
     return kExitOk;
   }
   // Compared with the newest version under the lock: the version meta.json will name.
@@ -140,6 +165,7 @@ int publish_command(const std::vector<std::string>& args) {
     fmt::print("superpos: published version {} in {} ({}/index.html)\n", outcome.version, site.string(), site.string());
   else
     fmt::print("superpos: the report is unchanged since version {}; nothing new published\n", outcome.version);
+  push(outcome.version, markdown);
   return kExitOk;
 }
 
