@@ -146,7 +146,7 @@ BUILD_PACKAGES := cmake g++ make libeigen3-dev libboost-program-options-dev libb
 REPORT_PACKAGES := pandoc texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
   texlive-latex-extra lmodern
 
-.PHONY: report report-files compile-stage help packages publish test test-quick test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
+.PHONY: report report-files compile-stage status help packages publish test test-quick test-sanitize test-interrupts check crosscheck bench bench-seed-runs clean FORCE
 
 # One build of an output tree at a time: a second `make report` on the same OUT waits for the first
 # (flock on OUT/.build.lock) instead of racing it for the same files.
@@ -165,6 +165,8 @@ report:
 	@mkdir -p $(OUT) && exec 8>>$(OUT)/.build.lock && { flock -n 8 || { \
 	  echo "superpos: another build of $(OUT) is running; waiting for it to finish" >&2; flock 8; }; } || exit 1; \
 	  $(MAKE) --no-print-directory compile-stage || exit $$?; \
+	  $(BIN) status $(STATUS_ARGS) > $(OUT)/.status || exit $$?; \
+	  grep -v '^superpos: nothing to redo' $(OUT)/.status | sed 's/^/superpos: to redo: /'; \
 	  total=$$($(MAKE) --no-print-directory -n report-files SKIP_COMPILE=1 | grep -c 'superpos-step'); \
 	  rm -f $(OUT)/.steps $(OUT)/.steps.log; \
 	  $(MAKE) --no-print-directory report-files SKIP_COMPILE=1 STEP_TOTAL=$$total STEP_COUNTER=$(OUT)/.steps || exit $$?; \
@@ -176,6 +178,26 @@ endif
 
 compile-stage: $(HASHES)/trainer.hash $(HASHES)/plot.hash $(HASHES)/report.hash $(HASHES)/paper.hash
 
+# `make status`: what make report would redo and why, one line each, building nothing (superpos
+# status, src/status/build_status.hpp). Every run and sweep make report builds, as KIND:DIR:CONFIG
+# (:SEED), and the two documents with their inputs; all paths are make's own, checked above.
+STATUS_ARGS = --source src --manifests $(HASHES)/manifests --seeds $(words $(SEED_NUMBERS)) \
+  $(if $(PAPER_STEPS),--steps $(PAPER_STEPS)) \
+  $(foreach c,$(CONFIG_NAMES),--run run:$(OUT)/runs/$(c):$(CONFIG_DIR)/$(c).ini) \
+  $(foreach s,$(SEED_NUMBERS),$(foreach c,$(CONFIG_NAMES),--run run:$(OUT)/seeds/s$(s)/$(c):$(CONFIG_DIR)/$(c).ini:$(s))) \
+  $(foreach n,$(PAPER_NAMES),--run sweep:$(OUT)/paper-runs/$(n):$(PAPER_DIR)/$(n).ini) \
+  $(foreach s,$(SEED_NUMBERS),$(foreach r,$(PAPER_SEEDED),--run sweep:$(OUT)/paper-seeds/s$(s)/$(call paper_config,$(r)):$(PAPER_DIR)/$(call paper_config,$(r)).ini:$(s))) \
+  $(foreach s,$(COSTLY_SEED_NUMBERS),$(foreach r,$(PAPER_COSTLY),--run sweep:$(OUT)/paper-seeds/s$(s)/$(call paper_config,$(r)):$(PAPER_DIR)/$(call paper_config,$(r)).ini:$(s))) \
+  --document report:$(OUT)/report/report.md:report:$(HASHES)/report.hash:runs+sweeps \
+  --input report:template:$(REPORT_DIR)/report.md --input report:thresholds:$(REPORT_DIR)/thresholds.ini \
+  --input "report:the article's printed tensors:$(REPORT_DIR)/article_printed.json" \
+  --document paper:$(PAPER_OUT)/paper.md:paper:$(HASHES)/paper.hash:sweeps \
+  --input paper:template:$(REPORT_DIR)/paper.md --input paper:sources:$(PAPER_DIR)/sources.json \
+  --input paper:thresholds:$(REPORT_DIR)/thresholds.ini
+status:
+	@if [ -x $(BIN) ]; then $(BIN) status $(STATUS_ARGS); \
+	  else echo "superpos is not built yet: make report builds it, then trains and renders everything"; fi
+
 report-files: $(OUT)/report/report.html $(OUT)/report/report.pdf $(OUT)/report/paper.html $(OUT)/report/paper.pdf
 
 help:
@@ -183,7 +205,9 @@ help:
 	@echo '  report            train, plot, render and typeset build/report/report.{html,pdf} (the default)'
 	@echo '  test              build and run every test: unit, CLI, what-if, publish and layout (8 minutes)'
 	@echo '  test-quick        the unit, CLI and bad-input tests only, for everyday work (2 minutes)'
-	@echo '  publish           add the report to PUBLISH_DIR (default public/) as a new version'
+	@echo '  publish           add the report to PUBLISH_DIR (default public/) as a new version;'
+	@echo '                    PUBLISH_GIT=URL also commits it to PUBLISH_BRANCH (gh-pages) there and pushes'
+	@echo '  status            list what make report would redo and why, building nothing'
 	@echo '  check             print the claims table for the article runs and every seed'
 	@echo '  bench             time training against PyTorch and the random-number floor'
 	@echo '  crosscheck        compare superpos with the article'"'"'s PyTorch code (needs python3-torch)'
@@ -274,7 +298,7 @@ endif
 # Each stage depends on the hash of its own sources, rewritten only when it changes, so editing
 # plotting code re-plots without retraining, and editing the renderer only re-renders.
 $(HASHES)/%.hash: $(if $(SKIP_COMPILE),,$(BIN))
-	@mkdir -p $(@D) && $(BIN) hash $* > $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
+	@mkdir -p $(@D) && $(BIN) hash $* --manifests $(@D)/manifests > $@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
 
 # Stamps are kept between runs: they are what tells make a stage's code is unchanged.
 .PRECIOUS: $(HASHES)/%.hash

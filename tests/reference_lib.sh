@@ -62,7 +62,14 @@ in_case() {
   make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$REPORT" OUT="$OUT" SEEDS=$REFERENCE_SEEDS \
     STEP_COUNTER="$WORK/$case/steps" "$@" >"$WORK/$case/make.log" 2>&1
 }
-render() { in_case "$@" "$OUT/report/report.md"; }  # render [SEEDS=K] [more make arguments]: the report's Markdown
+render() { in_case "$@" "$OUT/report/report.md"; }
+# status_is LINE...: make status, building nothing, prints exactly these lines.
+status_is() {
+  local expected actual
+  expected=$(printf '%s\n' "$@")
+  actual=$(make --no-print-directory -C "$ROOT" BUILD="$BUILD" REPORT_DIR="$REPORT" OUT="$OUT" SEEDS=$REFERENCE_SEEDS status 2>&1)
+  [ "$expected" = "$actual" ] || fail "make status said [$(echo "$actual" | tr '\n' '|')], expected [$(echo "$expected" | tr '\n' '|')]"
+}  # render [SEEDS=K] [more make arguments]: the report's Markdown
 must_render() { render "$@" || { fail "make failed:"; tail -5 "$WORK/$case/make.log" >&2; return 1; }; }
 # trained RUN...: the last make trained exactly these runs (make's step names), and nothing else.
 trained() {

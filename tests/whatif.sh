@@ -28,7 +28,11 @@ run_case() {
     trained   # the copy is up to date as it stands
     claim_ids > "$WORK/$case/before"
     has '# The ReLU model at sparsity 0.9:'
+    status_is 'superpos: nothing to redo; make report is up to date'
     set_key "$REPORT/configs/relu_09.ini" sparsity 0.7
+    # make status names exactly that config's runs, with the key that changed, and builds nothing.
+    status_is 'relu_09: config changed (sparsity 0.9 -> 0.7)' 'relu_09 seed 0: config changed (sparsity 0.9 -> 0.7)' \
+      'relu_09 seed 1: config changed (sparsity 0.9 -> 0.7)' 'report: rendered again from the runs above'
     must_render || return
     trained 'train relu_09' 'train relu_09 seed 0' 'train relu_09 seed 1'
     claim_ids > "$WORK/$case/after"

@@ -42,5 +42,6 @@ int hash_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int diff_command(const std::vector<std::string>& args);
 int publish_command(const std::vector<std::string>& args);
+int status_command(const std::vector<std::string>& args);
 
 }  // namespace superpos::cli

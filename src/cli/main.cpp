@@ -29,6 +29,7 @@ constexpr const char* kUsage =
     "  submit  --name NAME -- train ARGS...              train on a Slurm cluster (make CLUSTER=slurm)\n"
     "  diff    OLD NEW                                   what changed between two report versions\n"
     "  publish --site DIR --build OUT ...                add the report to a site as a new version\n"
+    "  status --source DIR --manifests DIR --run ...     what make report would redo, and why (make status)\n"
     "\n"
     "`superpos COMMAND --help` describes each command.\n";
 
@@ -57,7 +58,8 @@ int main(int argc, char** argv) {
     if (command == "bench") return cli::bench_command(args);
     if (command == "diff") return cli::diff_command(args);
     if (command == "publish") return cli::publish_command(args);
-    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, plot-seeds, claims, render, paper, check-sweeps, submit, job-run, draws, hash, bench, diff or publish)\n", command);
+    if (command == "status") return cli::status_command(args);
+    fmt::print(stderr, "superpos: unknown command '{}' (expected train, plot, plot-seeds, claims, render, paper, check-sweeps, submit, job-run, draws, hash, bench, diff, publish or status)\n", command);
     return cli::kExitBadInput;
   } catch (const InputError& error) {
     fmt::print(stderr, "superpos: {}\n", error.what());

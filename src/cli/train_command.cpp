@@ -110,8 +110,12 @@ void write_sweep(const RunConfig& sweep, const KeptRuns& kept, const std::filesy
                  unsigned threads, const nlohmann::ordered_json& per_instance = nlohmann::ordered_json::array()) {
   const std::vector<std::optional<RunResults>>& results = kept.runs;
   const std::size_t n = results.size();
+  // The config's keys too, so that `make status` can name the ones that changed since.
+  nlohmann::ordered_json entries = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : config_entries(sweep)) entries[key] = value;
   nlohmann::ordered_json listing = {{"format", "superpos-sweep-2"},
                                     {"config_hash", sha256_hex(canonical_text(sweep))},
+                                    {"config", entries},
                                     {"trainer_hash", std::string(source_hash_trainer())},
                                     {"instances", nlohmann::ordered_json::array()}};
   const std::size_t per_decay = sweep.instance_sparsities.size();
@@ -339,17 +343,6 @@ int draws_command(const std::vector<std::string>& args) {
   } else {
     fmt::print("{}\n", run_draws(parsed.config.train));
   }
-  return kExitOk;
-}
-
-int hash_command(const std::vector<std::string>& args) {
-  if (args.size() != 1) throw InputError("command line: usage: superpos hash trainer|plot|report|paper");
-  const std::string& part = args[0];
-  if (part == "trainer") fmt::print("{}\n", source_hash_trainer());
-  else if (part == "plot") fmt::print("{}\n", source_hash_plot());
-  else if (part == "report") fmt::print("{}\n", source_hash_report());
-  else if (part == "paper") fmt::print("{}\n", source_hash_paper());
-  else throw InputError(fmt::format("command line: unknown part '{}' (expected trainer, plot, report or paper)", part));
   return kExitOk;
 }
 
