@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numbers>
+#include <set>
 
 #include "paper/computation_readings.hpp"
 #include "paper/paper_claims.hpp"
@@ -561,4 +562,31 @@ TEST_CASE("Computation claims hold on the paper's picture and fail on sweeps bui
   // The small model: sign pairs in every instance holds; one instance with a shared neuron fails.
   CHECK(check_computation_sign_pairs(computation_sweep({{0.5, dense}, {0.5, dense}}), t).verdict == Verdict::holds);
   CHECK(check_computation_sign_pairs(computation_sweep({{0.5, dense}, {0.5, sparse}}), t).verdict == Verdict::fails);
+}
+
+TEST_CASE("The explorer: one view per instance, by sparsity (and importance on a grid), its names as text",
+          "[paper]") {
+  PaperContext c;
+  SweepResults sweep = sweep_of({{0.9, polygon(5, 5)}, {0.0, polygon(5, 2)}, {0.5, polygon(5, 4)}});
+  sweep.config.name = "a<b>&\"c";
+  c.sweeps.emplace("intro", sweep);
+  c.figures_dir = "out/figs";
+  std::set<std::string> used;
+  c.explorer_roles = &used;
+  const std::string html = fill_paper("{{explorer intro}}", "t.md", c);
+  INFO(html);
+  CHECK(used == std::set<std::string>{"intro"});
+  // Raw HTML for the HTML writer only; hidden until the page's script shows it.
+  CHECK_THAT(html, Catch::StartsWith("```{=html}\n<div class=\"explorer\" data-explorer hidden>"));
+  // Slider positions in sparsity order: position 0 is S = 0, which is folder i1.
+  CHECK_THAT(html, Catch::Contains("<figure data-k=\"0\" data-label=\"S = 0\" hidden><img src=\"out/figs/explore/intro/i1.svg\""));
+  CHECK_THAT(html, Catch::Contains("<figure data-k=\"2\" data-label=\"S = 0.9\" hidden><img src=\"out/figs/explore/intro/i0.svg\""));
+  CHECK_THAT(html, Catch::Contains("<tr><th>represented features</th><td>5 of 5</td></tr>"));
+  CHECK_THAT(html, Catch::Contains("<code>a&lt;b&gt;&amp;&quot;c</code>") && !Catch::Contains("a<b>"));
+  // A grid over importance too: a second slider whose step is a whole row of sparsities.
+  SweepResults grid = theory_grid({1.0, 10.0}, {0.5, 2.0}, best_candidate);
+  c.sweeps.emplace("phase", grid);
+  const std::string two = fill_paper("{{explorer phase}}", "t.md", c);
+  CHECK_THAT(two, Catch::Contains("data-stride=\"2\" aria-label=\"relative importance\""));
+  CHECK_THAT(two, Catch::Contains("<th>relative importance</th>"));
 }

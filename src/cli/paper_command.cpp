@@ -180,6 +180,8 @@ int paper_command(const std::vector<std::string>& args) {
                               {"monosemantic_purity", thresholds.monosemantic_purity},
                               {"computed_r2", thresholds.computed_r2}};
   // Fill first: a template error stops before any figure is drawn or anything replaced.
+  std::set<std::string> explorers;
+  context.explorer_roles = &explorers;
   const std::string filled = fill_paper(read_file(template_path), template_path, context);
   ensure_output_directory(out.parent_path().empty() ? fs::path(".") : out.parent_path());
   check_directory_replaceable(out, is_paper_file);
@@ -197,6 +199,14 @@ int paper_command(const std::vector<std::string>& args) {
       else if (name == "dynamics") plot_learning_dynamics(sweep, thresholds, figures / name);
       else if (name.starts_with("computation")) plot_neuron_weights(sweep, thresholds, figures / name);
       else plot_feature_dimensionality(sweep, thresholds, figures / name);
+    }
+    // The explorers' panels, one SVG per instance (the HTML alone shows them).
+    for (const std::string& role : explorers) {
+      const SweepResults& sweep = context.sweeps.at(role);
+      const fs::path dir = figures / "explore" / role;
+      fs::create_directories(dir);
+      for (std::size_t k = 0; k < sweep.instances.size(); ++k)
+        plot_instance_panel(sweep, k, thresholds, dir / fmt::format("i{}.svg", k));
     }
     write_file_atomically(folder / "claims.json", json.dump(1) + "\n");
     write_file_atomically(folder / "paper.md", filled);

@@ -21,7 +21,7 @@ std::vector<std::string> split_words(const std::string& text) {
   return words;
 }
 
-int run_child(const std::vector<std::string>& args, std::string* output, const std::string& hint) {
+int run_child(const std::vector<std::string>& args, std::string* output, const std::string& hint, bool with_errors) {
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -31,6 +31,7 @@ int run_child(const std::vector<std::string>& args, std::string* output, const s
   if (output) {
     if (::pipe(pipe_fds) != 0) throw std::runtime_error(fmt::format("cannot start {}: no pipe", args.at(0)));
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    if (with_errors) posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
     posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
   }
   pid_t pid = -1;

@@ -303,11 +303,12 @@ int shown_neuron_features(const SweepResults& sweep) { return std::min(sweep.con
 void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const std::filesystem::path& out_stem) {
   const std::vector<std::size_t> order = sparsity_order(sweep);
   const int count = static_cast<int>(order.size());
-  const int columns = std::min(count, 4), rows = (count + columns - 1) / columns;
+  // Three panels a row: their two-line titles fit the panel's width at the report's font size.
+  const int columns = std::min(count, 3), rows = (count + columns - 1) / columns;
   const int features = shown_neuron_features(sweep), neurons = sweep.config.train.hidden;
   const double header = 0.45, panel_width = kWidestFigureInches / columns;
   // Cells as tall as they are wide, with room for the axis labels.
-  const double panel_height = std::min(panel_width * neurons / features + 0.95, 3.4);
+  const double panel_height = std::min(panel_width * neurons / features + 1.15, 3.6);
   const Canvas canvas{kWidestFigureInches, header + rows * panel_height + 0.1};
   double reach = 0.0;
   for (const SweepInstance& i : sweep.instances)
@@ -318,7 +319,7 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
                       "blue −{:.2g}, red +{:.2g}'\n", features - 1, reach, reach);
     gp << "unset key\nset palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\nunset colorbox\n";
     gp << fmt::format("set cbrange [{}:{}]\n", -reach, reach);
-    gp << "set lmargin 4\nset rmargin 0.6\nset tmargin 2.6\nset bmargin 2.2\nset border 15 lw 0.6 lc rgb '#888888'\n";
+    gp << "set lmargin 4\nset rmargin 0.6\nset tmargin 3.6\nset bmargin 2.2\nset border 15 lw 0.6 lc rgb '#888888'\n";
     const double sx = panel_width / canvas.width_in, sy = panel_height / canvas.height_in;
     for (int k = 0; k < count; ++k) {
       const SweepInstance& instance = sweep.instances[order[static_cast<std::size_t>(k)]];
@@ -336,7 +337,7 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
       const int row = k / columns, column = k % columns;
       gp << fmt::format("set origin {},{}\nset size {},{}\n", column * sx, 1.0 - header / canvas.height_in - (row + 1) * sy,
                         sx, sy);
-      gp << fmt::format("set title \"S = {:.3g}\\n{} of {} monosemantic, {} computed\"\n", instance.sparsity,
+      gp << fmt::format("set title \"S = {:.3g}\\nmonosemantic {} of {}\\ncomputed {}\"\n", instance.sparsity,
                         r.monosemantic, r.live, r.computed);
       gp << fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", features - 0.5, neurons - 0.5);
       gp << fmt::format("set xtics out nomirror 0,{} scale 0.4\nset ytics out nomirror 0,{} scale 0.4\n",
@@ -350,6 +351,83 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
           cells.push_back({static_cast<double>(i), static_cast<double>(y),
                            static_cast<double>(model.weights(i, by_feature[static_cast<std::size_t>(y)]))});
       gp.send1d(cells);
+    }
+    gp << "unset multiplot\n";
+  });
+}
+
+}  // namespace superpos
+
+namespace superpos {
+
+void plot_instance_panel(const SweepResults& sweep, std::size_t k, const Thresholds& t, const std::filesystem::path& svg) {
+  const SweepInstance& instance = sweep.instances.at(k);
+  const Weights& w = instance.run.model.weights;
+  const int n = static_cast<int>(w.rows()), hidden = static_cast<int>(w.cols());
+  const bool computation = instance.run.model.output_weights.size() > 0;
+  // A phone's width (390 px at 100 px an inch): the page shows it whole, its text at full size.
+  const double width = 3.9, spokes = hidden == 2 && !computation ? 2.3 : 0.0, bars = computation ? 3.4 : 2.3;
+  const double gap = spokes > 0.0 ? 0.3 : 0.0;  // between the plane and the bars' title
+  const Canvas canvas{width, spokes + gap + bars + 0.2};
+  draw_figure(svg, FigureFormat::svg, canvas, [&](Gnuplot& gp) {
+    gp << "set multiplot\nunset key\n";
+    if (computation) {
+      const int features = std::min(n, 40);
+      std::vector<NeuronReading> readings = neuron_readings(instance.run.model);
+      std::vector<int> order(static_cast<std::size_t>(hidden));
+      for (int j = 0; j < hidden; ++j) order[static_cast<std::size_t>(j)] = j;
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        const auto key = [&](int j) {
+          const NeuronReading& r = readings[static_cast<std::size_t>(j)];
+          return std::make_pair(r.feature < 0 ? n + 1 : r.feature, r.feature >= 0 && w(r.feature, j) < 0.0f);
+        };
+        return key(a) < key(b);
+      });
+      const double reach = std::max(1e-6, static_cast<double>(w.leftCols(hidden).topRows(features).cwiseAbs().maxCoeff()));
+      gp << "set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')\nunset colorbox\n";
+      gp << fmt::format("set cbrange [{}:{}]\nset origin 0,0\nset size 1,1\n", -reach, reach);
+      gp << "set lmargin 8\nset rmargin 1\nset tmargin 1.8\nset bmargin 3.4\n";
+      gp << fmt::format("set title 'W1: blue −{:.2g}, red +{:.2g}'\n", reach, reach);
+      gp << fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", features - 0.5, hidden - 0.5);
+      gp << "set xlabel 'feature'\nset ylabel 'neuron (by feature)'\nset xtics out nomirror\nset ytics out nomirror\n";
+      gp << "plot '-' using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette\n";
+      std::vector<std::vector<double>> cells;
+      for (int y = 0; y < hidden; ++y)
+        for (int i = 0; i < features; ++i)
+          cells.push_back({static_cast<double>(i), static_cast<double>(y), static_cast<double>(w(i, order[static_cast<std::size_t>(y)]))});
+      gp.send1d(cells);
+    } else {
+      if (spokes > 0.0) {
+        const double reach = std::max(1.2, 1.1 * w.cast<double>().rowwise().norm().maxCoeff());
+        gp << fmt::format("set origin {},{}\nset size ratio -1 {},{}\n", 0.0, (bars + gap) / canvas.height_in, 1.0,
+                          spokes / canvas.height_in);
+        gp << "unset tics\nset lmargin 0.5\nset rmargin 0.5\nset tmargin 1.2\nset bmargin 0.3\n";
+        gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
+        gp << "set xzeroaxis lt 1 lw 0.6 lc rgb '#cccccc'\nset yzeroaxis lt 1 lw 0.6 lc rgb '#cccccc'\n";
+        gp << "set title 'rows of W'\n";
+        plot_spokes(gp, w);
+        gp << "set size noratio\nunset xzeroaxis\nunset yzeroaxis\n";
+      }
+      const FeatureMeasures m = feature_measures(w);
+      double longest = 1.0;
+      for (int i = 0; i < n; ++i) longest = std::max(longest, static_cast<double>(w.row(i).norm()));
+      gp << fmt::format("set origin 0,0\nset size 1,{}\n", (bars + 0.2) / canvas.height_in);
+      gp << "set lmargin 5\nset rmargin 1\nset tmargin 2\nset bmargin 3.2\nset border 3 lw 0.8 lc rgb '#444444'\n";
+      gp << "set title '||W_i|| (dark: alone; yellow: in superposition), D_i as dots'\n";
+      gp << fmt::format("set xrange [-0.7:{}]\nset yrange [0:{}]\n", n - 0.3, 1.1 * longest);
+      gp << fmt::format("set xtics nomirror 0,{} scale 0.5\nset ytics nomirror 0,0.5 scale 0.5\nset xlabel 'feature'\n",
+                        std::max(1, n / 5));
+      gp << "set boxwidth 0.8\nset style fill solid 1.0 noborder\n";
+      gp << "plot '-' using 1:2:3 with boxes lc rgb variable, '-' using 1:2 with points pt 7 ps 0.35 lc rgb '#000000'\n";
+      std::vector<std::vector<double>> norms, dims;
+      for (int i = 0; i < n; ++i) {
+        const double norm = w.row(i).cast<double>().norm();
+        norms.push_back({static_cast<double>(i), norm, superposition_colour(m.superposition[i])});
+        if (norm >= t.represented_norm) dims.push_back({static_cast<double>(i), m.dimensionality[i]});
+      }
+      if (dims.empty()) dims.push_back({-10.0, 0.0});  // nothing represented: an empty point set off the axis
+      gp.send1d(norms);
+      gp.send1d(dims);
     }
     gp << "unset multiplot\n";
   });

@@ -34,6 +34,11 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
 // The features plot_neuron_weights shows: the first min(features, 40).
 int shown_neuron_features(const SweepResults& sweep);
 
+// One instance of a sweep at a phone's width, for the HTML explorer (SVG only): its rows of W in
+// the plane (two hidden dimensions), its row norms coloured by superposition with each represented
+// feature's D_i; for the computation model, its W1 as a heatmap.
+void plot_instance_panel(const SweepResults& sweep, std::size_t k, const Thresholds& t, const std::filesystem::path& svg);
+
 // The five instances the interactions figure shows: spread evenly over the sweep, densest and
 // sparsest included (all of them when there are five or fewer), in sparsity order.
 std::vector<std::size_t> shown_instances(const SweepResults& sweep);

@@ -1,6 +1,8 @@
 #include "paper/paper_report.hpp"
 
+#include "paper/computation_readings.hpp"
 #include "paper/paper_figures.hpp"
+#include "analysis/feature_measures.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -138,6 +140,93 @@ std::string figure(const PaperContext& c, const std::string& name) {
     what = "Each represented feature's dimensionality $D_i$ against $1/(1-S)$, with the paper's fractions";
   return fmt::format("![{}]({}){{#fig:{} width=95%}}", caption(s, what), link_destination(c.figures_dir + "/" + name),
                      name);
+}
+
+// Text as an HTML attribute value or element text: & < > " ' as entities.
+std::string html_text(std::string_view text) {
+  std::string out;
+  for (const char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+// What the explorer shows beside instance k's panel: the numbers the chapter's claims read.
+std::vector<std::pair<std::string, std::string>> instance_numbers(const SweepInstance& i, const PaperContext& c, bool grid) {
+  const TrainSettings& t = i.run.config.train;
+  const Weights& w = i.run.model.weights;
+  std::vector<std::pair<std::string, std::string>> rows = {{"sparsity S", fmt::format("{:.4g}", i.sparsity)},
+                                                           {"1/(1 − S)", fmt::format("{:.3g}", 1.0 / (1.0 - i.sparsity))}};
+  const auto found = c.threshold_values.find("represented_norm");
+  const double min_norm = found == c.threshold_values.end() ? 0.5 : found->second;
+  if (t.task == Task::absolute_value) {
+    const auto purity = c.threshold_values.find("monosemantic_purity");
+    const auto r2 = c.threshold_values.find("computed_r2");
+    const ComputationReading r = read_computation(i.run.model, min_norm, purity == c.threshold_values.end() ? 0.9 : purity->second,
+                                                  r2 == c.threshold_values.end() ? 0.5 : r2->second);
+    rows.push_back({"monosemantic neurons", fmt::format("{} of {}", r.monosemantic, r.live)});
+    rows.push_back({"polysemantic neurons", fmt::format("{} of {}", r.polysemantic, r.live)});
+    rows.push_back({"features computed", fmt::format("{} of {}", r.computed, w.rows())});
+  } else {
+    if (grid) rows.push_back({"relative importance", fmt::format("{:.3g}", i.importance_decay)});
+    const FeatureMeasures m = feature_measures(w);
+    int represented = 0;
+    double dims = 0.0;
+    for (Eigen::Index f = 0; f < w.rows(); ++f)
+      if (w.row(f).cast<double>().norm() >= min_norm) ++represented, dims += m.dimensionality[f];
+    rows.push_back({"represented features", fmt::format("{} of {}", represented, w.rows())});
+    rows.push_back({"dimensions per feature", fmt::format("{:.3f}", w.cols() / std::max(1e-12, static_cast<double>(w.squaredNorm())))});
+    if (represented > 0) rows.push_back({"mean D_i (represented)", fmt::format("{:.3f}", dims / represented)});
+  }
+  rows.push_back({"held-out loss", fmt::format("{:.3g}", i.run.evaluation.expected_loss)});
+  return rows;
+}
+
+// The HTML explorer of a sweep (issue #27): a slider (two for a grid over sparsity and importance)
+// over its instances, switching a phone-wide panel of the instance and its numbers together. Raw
+// HTML, so LaTeX drops it and the PDF keeps the grid figure; hidden until the page's script shows
+// it, so that without JavaScript the grid is what one sees.
+std::string explorer(const PaperContext& c, const std::string& role) {
+  const SweepResults& s = sweep_of(c, role);
+  if (c.explorer_roles) c.explorer_roles->insert(role);
+  const std::size_t n = s.instances.size();
+  const std::size_t per = s.config.instance_sparsities.size(), decays = n / std::max<std::size_t>(1, per);
+  // Slider positions: by sparsity (and by importance for a grid); k as the folders number them.
+  std::vector<std::size_t> order(per);
+  for (std::size_t k = 0; k < per; ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return s.instances[a].sparsity < s.instances[b].sparsity; });
+  std::string out = "```{=html}\n<div class=\"explorer\" data-explorer hidden>\n";
+  out += fmt::format("<p class=\"explorer-title\">Explore <code>{}</code> instance by instance: <span data-explorer-label></span></p>\n",
+                     html_text(s.config.name));
+  out += fmt::format("<label>sparsity <input type=\"range\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" data-explorer-slider "
+                     "data-stride=\"1\" aria-label=\"sparsity\"></label>\n", per - 1);
+  if (decays > 1)
+    out += fmt::format("<label>relative importance <input type=\"range\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" "
+                       "data-explorer-slider data-stride=\"{}\" aria-label=\"relative importance\"></label>\n", decays - 1, per);
+  for (std::size_t d = 0; d < decays; ++d)
+    for (std::size_t position = 0; position < per; ++position) {
+      const std::size_t k = d * per + order[position];
+      const SweepInstance& i = s.instances[k];
+      const std::size_t shown = d * per + position;
+      const std::string label = decays > 1 ? fmt::format("S = {:.3g}, relative importance {:.3g}", i.sparsity, i.importance_decay)
+                                           : fmt::format("S = {:.3g}", i.sparsity);
+      out += fmt::format("<figure data-k=\"{}\" data-label=\"{}\" hidden><img src=\"{}\" alt=\"{} of {}\">\n<table>\n", shown,
+                         html_text(label), html_text(c.figures_dir + "/explore/" + role + "/i" + std::to_string(k) + ".svg"),
+                         html_text(label), html_text(s.config.name));
+      for (const auto& [what, value] : instance_numbers(i, c, decays > 1))
+        out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", html_text(what), html_text(value));
+      out += "</table></figure>\n";
+    }
+  out += "</div>\n```\n";
+  return out;
 }
 
 std::string claims_table(const PaperContext& c, const std::string& subject) {
@@ -307,7 +396,8 @@ std::vector<std::string> differences_from_article(const RunConfig& config) {
 
 std::string fill_paper(const std::string& template_text, const std::string& template_name, const PaperContext& c) {
   const std::vector<std::string> verbs = {"setting", "figure", "claims", "measured", "verdict", "robust", "threshold",
-                                          "value", "instances", "seeds", "seeded_roles", "caveat", "sources", "percent"};
+                                          "value", "instances", "seeds", "seeded_roles", "caveat", "sources", "percent",
+                                          "explorer"};
   TemplateResolver resolver;
   resolver.check = [&](const std::vector<std::string>& words) {
     if (std::find(verbs.begin(), verbs.end(), words[0]) == verbs.end())
@@ -317,6 +407,7 @@ std::string fill_paper(const std::string& template_text, const std::string& temp
     const std::string& verb = w[0];
     if (verb == "setting") return need(w, 2), setting(c, w[1]);
     if (verb == "figure") return need(w, 2), figure(c, w[1]);
+    if (verb == "explorer") return need(w, 2), explorer(c, w[1]);
     if (verb == "claims") return need(w, 2), claims_table(c, w[1]);
     if (verb == "measured") return need(w, 2), claim_with_id(c, w[1]).measured;
     if (verb == "verdict") return need(w, 2), paper_badge(c, claim_with_id(c, w[1]));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ struct PaperContext {
   std::string figures_dir;                     // where the figures are, as the Markdown names them
   std::map<std::string, double> threshold_values;  // report/thresholds.ini's keys the prose quotes
   nlohmann::json sources;                      // report/paper/sources.json: the paper's and notebook's settings
+  std::set<std::string>* explorer_roles = nullptr;  // filled with the roles whose explorer the text shows
 };
 
 // The figures: name -> role of the sweep it is drawn from, in the order the chapters show them.

@@ -15,11 +15,29 @@ namespace {
 
 constexpr const char* kGitHint = "make publish PUBLISH_GIT=... needs git: apt-get install -y git";
 
-// git -C DIR ARGS...; its standard output in `output` when given. Returns the exit status.
+// git's last line of output: what went wrong, for the one-line message.
+std::string last_said;
+
+// git -C DIR ARGS...; what it printed (its messages included) in `output` when given, and its last
+// line kept for the error a failure raises. Returns the exit status.
 int git(const fs::path& dir, std::vector<std::string> args, std::string* output = nullptr) {
   args.insert(args.begin(), {"git", "-C", dir.string()});
-  return run_child(args, output, kGitHint);
+  std::string said;
+  const int status = run_child(args, &said, kGitHint, true);
+  if (output) *output = said;
+  std::string line;
+  for (std::size_t end = said.size(); end > 0;) {
+    const std::size_t start = said.rfind('\n', end - 1);
+    line = said.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1));
+    if (!line.empty()) break;
+    end = start == std::string::npos ? 0 : start;
+  }
+  last_said = line;
+  return status;
 }
+
+// " (git: LAST LINE)" after a failed git command, or nothing.
+std::string cause() { return last_said.empty() ? std::string() : fmt::format(" (git: {})", last_said); }
 
 // The site's own files: not its lock, marker, or the temporaries of a killed publish.
 bool is_published_file(const std::string& name) {
@@ -62,13 +80,13 @@ GitPublishOutcome publish_to_git(const GitPublish& r) {
   // The branch as the remote has it now; absent, this is its first commit.
   std::string heads;
   if (git(r.work, {"ls-remote", "--heads", "--", r.url, "refs/heads/" + r.branch}, &heads) != 0)
-    throw std::runtime_error(fmt::format("{}: cannot be read by git; the site is published locally in {}, "
-                                         "and the branch is unchanged", where, r.site.string()));
-  const bool exists = !trimmed(heads).empty();
+    throw std::runtime_error(fmt::format("{}: cannot be read by git{}; the site is published locally in {}, "
+                                         "and the branch is unchanged", where, cause(), r.site.string()));
+  const bool exists = heads.find("\trefs/heads/" + r.branch + "\n") != std::string::npos;
   if (exists) {
     if (git(r.work, {"fetch", "--quiet", "--", r.url, "refs/heads/" + r.branch}, &ignored) != 0 ||
         git(r.work, {"checkout", "--quiet", "-B", r.branch, "FETCH_HEAD"}, &ignored) != 0)
-      throw std::runtime_error(fmt::format("{}: fetching the branch failed; the branch is unchanged", where));
+      throw std::runtime_error(fmt::format("{}: fetching the branch failed{}; the branch is unchanged", where, cause()));
   } else if (git(r.work, {"checkout", "--quiet", "--orphan", r.branch}, &ignored) != 0) {
     throw std::runtime_error(fmt::format("{}: cannot start the branch", where));
   }
@@ -88,14 +106,14 @@ GitPublishOutcome publish_to_git(const GitPublish& r) {
   const fs::path message = r.work / ".git" / "SUPERPOS_MESSAGE";
   write_file_atomically(message, r.message);
   commit.back() = message.string();
-  if (git(r.work, commit, &ignored) != 0) throw std::runtime_error(fmt::format("{}: git commit failed", where));
+  if (git(r.work, commit, &ignored) != 0) throw std::runtime_error(fmt::format("{}: git commit failed{}", where, cause()));
   git(r.work, {"rev-parse", "HEAD"}, &outcome.commit);
   outcome.commit = trimmed(outcome.commit);
   if (git(r.work, {"push", "--quiet", "--", r.url, "HEAD:refs/heads/" + r.branch}, &ignored) != 0)
     throw std::runtime_error(fmt::format(
-        "{}: the push was refused or failed; the branch is unchanged and the site is published locally in {}; "
+        "{}: the push was refused or failed{}; the branch is unchanged and the site is published locally in {}; "
         "run make publish again with the same PUBLISH_GIT once the remote accepts pushes (nothing is forced)",
-        where, r.site.string()));
+        where, cause(), r.site.string()));
   outcome.committed = true;
   return outcome;
 }
