@@ -308,7 +308,8 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
   const int features = shown_neuron_features(sweep), neurons = sweep.config.train.hidden;
   const double header = 0.45, panel_width = kWidestFigureInches / columns;
   // Cells as tall as they are wide, with room for the axis labels.
-  const double panel_height = std::min(panel_width * neurons / features + 1.15, 3.6);
+  // Cells as tall as they are wide up to 1.5 in of heatmap, so three rows and the caption fit a page.
+  const double panel_height = std::min(panel_width * neurons / features, 1.5) + 1.15;
   const Canvas canvas{kWidestFigureInches, header + rows * panel_height + 0.1};
   double reach = 0.0;
   for (const SweepInstance& i : sweep.instances)
