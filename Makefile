@@ -459,7 +459,7 @@ $(eval $(call typeset_pair,report,$(OUT)/report/report.md $(FIGURES) $(SEED_GALL
 $(PAPER_OUT)/paper.md: $(REPORT_DIR)/paper.md $(REPORT_DIR)/thresholds.ini $(PAPER_DIR)/sources.json $(PAPER_RUNS) $(PAPER_SEED_RUNS) \
     $(HASHES)/paper.hash $(HASHES)/report-runs.list $(HASHES)/paper-steps.list
 	$(call step,render paper chapters)
-	$(Q)$(BIN) paper $(foreach c,$(PAPER_CHAPTERS),--$(word 1,$(subst =, ,$(c))) $(PAPER_DIR)/$(word 2,$(subst =, ,$(c))).ini) \
+	$(JOBSERVER)$(Q)$(BIN) paper $(foreach c,$(PAPER_CHAPTERS),--$(word 1,$(subst =, ,$(c))) $(PAPER_DIR)/$(word 2,$(subst =, ,$(c))).ini) \
 	  --runs $(OUT)/paper-runs --seed-runs $(OUT)/paper-seeds --seed-count $(SEEDS) $(PAPER_SEEDED_ARGS) \
 	  $(PAPER_OVERRIDES) --thresholds $(REPORT_DIR)/thresholds.ini --sources $(PAPER_DIR)/sources.json \
 	  --template $(REPORT_DIR)/paper.md --out $(PAPER_OUT)

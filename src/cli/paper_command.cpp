@@ -16,6 +16,7 @@
 #include "paper/paper_claims.hpp"
 #include "paper/paper_figures.hpp"
 #include "paper/paper_report.hpp"
+#include "train/thread_budget.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -200,14 +201,25 @@ int paper_command(const std::vector<std::string>& args) {
       else if (name.starts_with("computation")) plot_neuron_weights(sweep, thresholds, figures / name);
       else plot_feature_dimensionality(sweep, thresholds, figures / name);
     }
-    // The explorers' panels, one SVG per instance (the HTML alone shows them).
+    // The explorers' panels, one SVG per instance (the HTML alone shows them): 190 gnuplot runs for
+    // the companion, drawn on the cores make's job slots leave free (a third of the render's time).
+    std::vector<std::pair<const SweepResults*, std::size_t>> panels;
     for (const std::string& role : explorers) {
       const SweepResults& sweep = context.sweeps.at(role);
-      const fs::path dir = figures / "explore" / role;
-      fs::create_directories(dir);
-      for (std::size_t k = 0; k < sweep.instances.size(); ++k)
-        plot_instance_panel(sweep, k, thresholds, dir / fmt::format("i{}.svg", k));
+      fs::create_directories(figures / "explore" / role);
+      for (std::size_t k = 0; k < sweep.instances.size(); ++k) panels.emplace_back(&sweep, k);
     }
+    std::vector<std::string> panel_roles;
+    for (const auto& [sweep, k] : panels)
+      for (const std::string& role : explorers)
+        if (&context.sweeps.at(role) == sweep) panel_roles.push_back(role);
+    ThreadBudget budget(0);
+    const auto errors = run_on_threads(panels.size(), budget.threads(), [&](std::size_t p) {
+      plot_instance_panel(*panels[p].first, panels[p].second, thresholds,
+                          figures / "explore" / panel_roles[p] / fmt::format("i{}.svg", panels[p].second));
+    });
+    for (const std::exception_ptr& error : errors)
+      if (error) std::rethrow_exception(error);
     write_file_atomically(folder / "claims.json", json.dump(1) + "\n");
     write_file_atomically(folder / "paper.md", filled);
   });

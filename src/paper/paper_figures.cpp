@@ -367,7 +367,7 @@ void plot_instance_panel(const SweepResults& sweep, std::size_t k, const Thresho
   const int n = static_cast<int>(w.rows()), hidden = static_cast<int>(w.cols());
   const bool computation = instance.run.model.output_weights.size() > 0;
   // A phone's width (390 px at 100 px an inch): the page shows it whole, its text at full size.
-  const double width = 3.9, spokes = hidden == 2 && !computation ? 2.3 : 0.0, bars = computation ? 3.4 : 2.3;
+  const double width = kPhoneFigureInches, spokes = hidden == 2 && !computation ? 2.3 : 0.0, bars = computation ? 3.4 : 2.3;
   const double gap = spokes > 0.0 ? 0.3 : 0.0;  // between the plane and the bars' title
   const Canvas canvas{width, spokes + gap + bars + 0.2};
   draw_figure(svg, FigureFormat::svg, canvas, [&](Gnuplot& gp) {

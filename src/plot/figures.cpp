@@ -235,7 +235,7 @@ void plot_seed_grid(const std::string& config_name, const std::vector<SeedPanel>
 }
 
 const std::vector<double>& figure_widths_inches() {
-  static const std::vector<double> widths = {4.6, 5.6, kWidestFigureInches, kPanelledFigureInches};
+  static const std::vector<double> widths = {kPhoneFigureInches, 4.6, 5.6, kWidestFigureInches, kPanelledFigureInches};
   return widths;
 }
 

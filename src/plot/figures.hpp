@@ -21,6 +21,7 @@ const std::vector<std::string>& figure_names();
 double figure_width_inches(const std::string& name, int hidden);
 inline constexpr double kWidestFigureInches = 6.4;
 inline constexpr double kPanelledFigureInches = 11.6;  // weights beyond a plane: 3 panels and the key
+inline constexpr double kPhoneFigureInches = 3.9;      // an explorer's panel: a phone's 390 px, shown whole
 // Every figure is one of these widths (the report's tests check each SVG against them).
 const std::vector<double>& figure_widths_inches();
 
