@@ -303,6 +303,12 @@ TEST_CASE("The geometry plateau's verdict is the same on a grid and on a denser 
   // Issue #25: a reading that counted grid points in a row changed with the grid. Trained, not
   // hand-made: a small geometry sweep (own streams, so an instance at a shared sparsity is the same
   // model on both grids) on 10 sparsities and on 19 that contain them.
+#if defined(__SANITIZE_ADDRESS__)
+  // A reading of trained numbers, not of memory: under the sanitizers its 29 instances took 118 s
+  // of make test-sanitize's 420 s budget, and the other sweep tests run the same code there.
+  WARN("checked in the plain build only (make test)");
+  return;
+#endif
   namespace fs = std::filesystem;
   const fs::path dir = fresh_dir("plateau_grid");
   fs::create_directories(dir);
