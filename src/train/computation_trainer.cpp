@@ -1,18 +1,15 @@
 #include "train/computation_trainer.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <barrier>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <span>
 #include <stdexcept>
-#include <thread>
 
 #include "model/computation_model.hpp"
 #include "random/torch_generator.hpp"
 #include "train/adamw.hpp"
+#include "train/shared_steps.hpp"
 
 namespace superpos {
 namespace {
@@ -111,8 +108,6 @@ NotebookResult train_computation(const NotebookSettings& settings) {
   AdamW optimizer;
   optimizer.weight_decay = t.weight_decay;
 
-  const std::size_t draws = static_cast<std::size_t>(t.batch) * instances * features;
-  std::vector<float> values[2] = {std::vector<float>(draws), {}};
   ComputationSampler sampler(settings);
   std::vector<double> last_finite(instances, std::nan(""));
   long step = 0;
@@ -120,8 +115,16 @@ NotebookResult train_computation(const NotebookSettings& settings) {
     ComputationScratch kernel;
     Gradients gradients;
   };
+  std::vector<Scratch> scratches(shared_step_threads(settings.threads, instances));
+  SharedSteps loop;  // train/shared_steps.hpp: the notebook trainer's loop, at a constant lr
+  loop.steps = t.steps;
+  loop.instances = instances;
+  loop.batch_floats = static_cast<std::size_t>(t.batch) * instances * features;
+  loop.threads = settings.threads;
+  loop.draw = [&](std::vector<float>& into) { sampler.draw(generator, into); };
   // Instance k's step: the same operations in the same order on any thread.
-  auto train_instance = [&](std::size_t k, const std::vector<float>& batch, Scratch& scratch) {
+  loop.train = [&](std::size_t k, const std::vector<float>& batch, unsigned worker) {
+    Scratch& scratch = scratches[worker];
     ToyModel& model = result.instances[k];
     computation_loss_and_gradients(model, batch.data() + k * features, instances * features,
                                    static_cast<std::size_t>(t.batch), weights, scratch.kernel, scratch.gradients);
@@ -141,59 +144,8 @@ NotebookResult train_computation(const NotebookSettings& settings) {
     if (step % t.log_every == 0 || step == t.steps - 1) result.losses[k].push_back({step, g.loss, t.lr});
   };
 
-  const unsigned threads = static_cast<unsigned>(std::clamp<std::size_t>(settings.threads, 1, instances + 1));
-  std::vector<Scratch> scratch(threads);
   const auto started = std::chrono::steady_clock::now();
-  if (threads == 1) {
-    for (; step < t.steps; ++step) {
-      sampler.draw(generator, values[0]);
-      for (std::size_t k = 0; k < instances; ++k) train_instance(k, values[0], scratch[0]);
-    }
-  } else {
-    // As the notebook trainer shares a step out (notebook_trainer.cpp): task 0 draws the next
-    // step's batch, tasks 1.. train one instance each, and a barrier ends the step.
-    std::atomic<std::size_t> next_task{0};
-    std::vector<std::exception_ptr> errors(instances);
-    bool finished = false;
-    auto take_tasks = [&](Scratch& s) {
-      const std::vector<float>& current = values[step % 2];
-      for (std::size_t task; (task = next_task.fetch_add(1)) <= instances;) {
-        try {
-          if (task == 0) {
-            if (step + 1 < t.steps) sampler.draw(generator, values[(step + 1) % 2]);
-          } else {
-            train_instance(task - 1, current, s);
-          }
-        } catch (...) {
-          errors[task == 0 ? 0 : task - 1] = std::current_exception();
-        }
-      }
-    };
-    auto end_step = [&]() noexcept {
-      next_task = 0;
-      ++step;
-      finished = step >= t.steps ||
-                 std::any_of(errors.begin(), errors.end(), [](const std::exception_ptr& e) { return bool(e); });
-    };
-    std::barrier step_done(static_cast<std::ptrdiff_t>(threads), end_step);
-    values[1].resize(draws);
-    sampler.draw(generator, values[0]);
-    std::vector<std::jthread> helpers;
-    for (unsigned h = 1; h < threads; ++h)
-      helpers.emplace_back([&, h] {
-        while (!finished) {
-          take_tasks(scratch[h]);
-          step_done.arrive_and_wait();
-        }
-      });
-    while (!finished) {
-      take_tasks(scratch[0]);
-      step_done.arrive_and_wait();
-    }
-    helpers.clear();
-    for (const std::exception_ptr& error : errors)
-      if (error) std::rethrow_exception(error);
-  }
+  run_shared_steps(loop, step);
   result.loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.draws_used = generator.draws() - t.stream_offset;
   return result;

@@ -1,11 +1,7 @@
 #include "train/notebook_trainer.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <barrier>
 #include <chrono>
-#include <exception>
-#include <thread>
 #include <cmath>
 #include <fmt/format.h>
 #include <span>
@@ -14,6 +10,7 @@
 #include "random/torch_generator.hpp"
 #include "train/adamw.hpp"
 #include "train/cosine_schedule.hpp"
+#include "train/shared_steps.hpp"
 
 namespace superpos {
 
@@ -206,22 +203,27 @@ NotebookResult train_notebook(const NotebookSettings& settings) {
   optimizer.weight_decay = t.weight_decay;
   CosineSchedule schedule(t.lr, t.steps);
 
-  // Two draw buffers: the step being trained reads one while the next step's draws fill the other.
-  const auto draws = static_cast<std::size_t>(t.batch) * instances * features;
-  std::vector<float> values[2] = {std::vector<float>(draws), {}};  // the second sized when a second thread draws
   NotebookSampler sampler(settings);
-  auto draw_step = [&](std::vector<float>& into) { sampler.draw(generator, into); };
   std::vector<double> last_finite(instances, std::nan(""));
   long step = 0;
   double lr = t.lr;
-  auto step_lr = [&] { return t.schedule == LrSchedule::constant ? t.lr : schedule.lr(); };
-  // Instance k's step on the draws `masked`: the same operations in the same order on any thread,
-  // so a sweep is the same whatever the thread count.
-  auto train_instance = [&](std::size_t k, const std::vector<float>& masked, InstanceScratch& scratch) {
+  // Instance k's step on the draws `masked`: the same operations in the same order on any thread.
+  std::vector<InstanceScratch> scratch(shared_step_threads(settings.threads, instances));
+  for (InstanceScratch& s : scratch) s.x.resize(t.batch, t.features);
+  SharedSteps loop;
+  loop.steps = t.steps;
+  loop.instances = instances;
+  loop.batch_floats = static_cast<std::size_t>(t.batch) * instances * features;
+  loop.threads = settings.threads;
+  loop.draw = [&](std::vector<float>& into) { sampler.draw(generator, into); };
+  loop.begin_step = [&] { lr = t.schedule == LrSchedule::constant ? t.lr : schedule.lr(); };
+  loop.end_step = [&] { schedule.step(); };
+  loop.train = [&](std::size_t k, const std::vector<float>& masked, unsigned worker) {
+    InstanceScratch& s = scratch[worker];
     ToyModel& model = result.instances[k];
-    instance_batch(masked, instances, k, scratch.x);
-    loss_and_gradients(model, scratch.x, importance, scratch.workspace, scratch.gradients);
-    const Gradients& g = scratch.gradients;
+    instance_batch(masked, instances, k, s.x);
+    loss_and_gradients(model, s.x, importance, s.workspace, s.gradients);
+    const Gradients& g = s.gradients;
     if (!std::isfinite(g.loss)) throw DivergenceError(step, last_finite[k]);
     last_finite[k] = g.loss;
     const long adam_step = step + 1;
@@ -232,70 +234,8 @@ NotebookResult train_notebook(const NotebookSettings& settings) {
     if (!model.weights.allFinite() || !model.bias.allFinite()) throw DivergenceError(step, last_finite[k]);
     if (step % t.log_every == 0 || step == t.steps - 1) result.losses[k].push_back({step, g.loss, lr});
   };
-
-  const unsigned threads = static_cast<unsigned>(std::clamp<std::size_t>(settings.threads, 1, instances + 1));
-  std::vector<InstanceScratch> scratch(threads);
-  for (InstanceScratch& s : scratch) s.x.resize(t.batch, t.features);
   const auto started = std::chrono::steady_clock::now();
-  if (threads == 1) {
-    for (; step < t.steps; ++step) {
-      draw_step(values[0]);
-      lr = step_lr();
-      for (std::size_t k = 0; k < instances; ++k) train_instance(k, values[0], scratch[0]);
-      schedule.step();
-    }
-  } else {
-    // Each step is a list of tasks that the threads take in turn: task 0 draws the next step's
-    // batch, tasks 1.. train one instance each. A barrier ends the step; the thread that completes
-    // it swaps the buffers. The stream is drawn in the one-thread order, step after step.
-    std::atomic<std::size_t> next_task{0};
-    std::vector<std::exception_ptr> errors(instances);
-    std::exception_ptr draw_error;
-    bool finished = false;
-    auto take_tasks = [&](InstanceScratch& s) {
-      const std::vector<float>& current = values[step % 2];
-      for (std::size_t task; (task = next_task.fetch_add(1)) <= instances;) {
-        try {
-          if (task == 0) {
-            if (step + 1 < t.steps) draw_step(values[(step + 1) % 2]);
-          } else {
-            train_instance(task - 1, current, s);
-          }
-        } catch (...) {
-          // Kept under the task's own slot; an instance's divergence is reported in index order.
-          (task == 0 ? draw_error : errors[task - 1]) = std::current_exception();
-        }
-      }
-    };
-    auto end_step = [&]() noexcept {
-      next_task = 0;
-      schedule.step();
-      ++step;
-      finished = step >= t.steps || draw_error ||
-                 std::any_of(errors.begin(), errors.end(), [](const std::exception_ptr& e) { return bool(e); });
-      if (!finished) lr = step_lr();
-    };
-    std::barrier step_done(static_cast<std::ptrdiff_t>(threads), end_step);
-    values[1].resize(draws);
-    draw_step(values[0]);
-    lr = step_lr();
-    std::vector<std::jthread> helpers;
-    for (unsigned h = 1; h < threads; ++h)
-      helpers.emplace_back([&, h] {
-        while (!finished) {
-          take_tasks(scratch[h]);
-          step_done.arrive_and_wait();
-        }
-      });
-    while (!finished) {
-      take_tasks(scratch[0]);
-      step_done.arrive_and_wait();
-    }
-    helpers.clear();  // joins
-    for (const std::exception_ptr& error : errors)
-      if (error) std::rethrow_exception(error);  // the lowest instance's, as one thread would
-    if (draw_error) std::rethrow_exception(draw_error);
-  }
+  run_shared_steps(loop, step);
   result.loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.draws_used = generator.draws() - t.stream_offset;
   return result;
