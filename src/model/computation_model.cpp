@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "simd/lanes.hpp"
 
@@ -24,105 +25,72 @@ constexpr std::size_t kWide = 16;
 
 std::size_t padded(std::size_t n) { return (n + kWide - 1) / kWide * kWide; }
 
-// out[0 .. 16 C) = sum over k of scale[index[k]] * rows[index[k] * stride + 0 .. 16 C), the terms
-// taken in index order into two sums (even and odd k) that are added at the end: the accumulators
-// stay in registers, and two chains keep the adder busy where one would wait on its own latency.
-template <int C>
-[[gnu::always_inline]] inline void gather_sum(float* out, const float* rows, std::size_t stride, const std::uint32_t* index,
-                                              std::size_t count, const float* scale) {
+// out[0 .. 16 C) = (out +) sum over k < count of a_k * v_k[0 .. 16 C), where term(k) gives the pair
+// (a_k, v_k): the terms in order into two sums (even and odd k) added at the end, so that the
+// accumulators stay in registers and two chains keep the adder busy where one would wait on its
+// own latency. Each lane's sum is in the same order whatever C, so wide rows may go in parts.
+template <int C, typename Term>
+[[gnu::always_inline]] inline void weighted_sum(float* out, bool add_to_out, std::size_t count, const Term& term) {
   f16 even[C], odd[C];
   for (int c = 0; c < C; ++c) even[c] = odd[c] = f16{};
   std::size_t k = 0;
   for (; k + 1 < count; k += 2) {
-    const float* a = rows + index[k] * stride;
-    const float* b = rows + index[k + 1] * stride;
-    const float sa = scale[index[k]], sb = scale[index[k + 1]];
+    const auto [a, va] = term(k);
+    const auto [b, vb] = term(k + 1);
     for (int c = 0; c < C; ++c) {
-      even[c] += sa * load16(a + c * kWide);
-      odd[c] += sb * load16(b + c * kWide);
+      even[c] += a * load16(va + c * kWide);
+      odd[c] += b * load16(vb + c * kWide);
     }
   }
   if (k < count) {
-    const float* a = rows + index[k] * stride;
-    const float sa = scale[index[k]];
-    for (int c = 0; c < C; ++c) even[c] += sa * load16(a + c * kWide);
+    const auto [a, va] = term(k);
+    for (int c = 0; c < C; ++c) even[c] += a * load16(va + c * kWide);
   }
-  for (int c = 0; c < C; ++c) store16(out + c * kWide, even[c] + odd[c]);
+  for (int c = 0; c < C; ++c)
+    store16(out + c * kWide, add_to_out ? load16(out + c * kWide) + (even[c] + odd[c]) : even[c] + odd[c]);
 }
 
-// The same for any width, a chunk at a time (wider than the kernels below are instantiated for).
-[[gnu::always_inline]] inline void gather_sum_any(float* out, std::size_t chunks, const float* rows, std::size_t stride,
-                                                  const std::uint32_t* index, std::size_t count, const float* scale) {
-  for (std::size_t c = 0; c < chunks; ++c) {
-    f16 even{}, odd{};
-    std::size_t k = 0;
-    for (; k + 1 < count; k += 2) {
-      even += scale[index[k]] * load16(rows + index[k] * stride + c * kWide);
-      odd += scale[index[k + 1]] * load16(rows + index[k + 1] * stride + c * kWide);
+// The same for rows of `chunks` vectors: the widths up to 8 unrolled, wider rows 8 chunks at a
+// time and then one at a time.
+template <typename Term>
+[[gnu::always_inline]] inline void weighted_sum(float* out, std::size_t chunks, bool add_to_out, std::size_t count,
+                                                const Term& term) {
+  switch (chunks) {
+    case 1: return weighted_sum<1>(out, add_to_out, count, term);
+    case 2: return weighted_sum<2>(out, add_to_out, count, term);
+    case 3: return weighted_sum<3>(out, add_to_out, count, term);
+    case 4: return weighted_sum<4>(out, add_to_out, count, term);
+    case 5: return weighted_sum<5>(out, add_to_out, count, term);
+    case 6: return weighted_sum<6>(out, add_to_out, count, term);
+    case 7: return weighted_sum<7>(out, add_to_out, count, term);
+    case 8: return weighted_sum<8>(out, add_to_out, count, term);
+    default: {
+      std::size_t c = 0;
+      auto part = [&](std::size_t k) {
+        const auto [a, v] = term(k);
+        return std::pair<float, const float*>(a, v + c * kWide);
+      };
+      for (; c + 8 <= chunks; c += 8) weighted_sum<8>(out + c * kWide, add_to_out, count, part);
+      for (; c < chunks; ++c) weighted_sum<1>(out + c * kWide, add_to_out, count, part);
     }
-    if (k < count) even += scale[index[k]] * load16(rows + index[k] * stride + c * kWide);
-    store16(out + c * kWide, even + odd);
   }
 }
 
+// out = sum over the listed rows k of scale[k] * rows[k * stride ...]: a row's forward or backward sum.
 [[gnu::always_inline]] inline void gather(float* out, std::size_t chunks, const float* rows, std::size_t stride,
                                           const std::uint32_t* index, std::size_t count, const float* scale) {
-  switch (chunks) {
-    case 1: return gather_sum<1>(out, rows, stride, index, count, scale);
-    case 2: return gather_sum<2>(out, rows, stride, index, count, scale);
-    case 3: return gather_sum<3>(out, rows, stride, index, count, scale);
-    case 4: return gather_sum<4>(out, rows, stride, index, count, scale);
-    case 5: return gather_sum<5>(out, rows, stride, index, count, scale);
-    case 6: return gather_sum<6>(out, rows, stride, index, count, scale);
-    case 7: return gather_sum<7>(out, rows, stride, index, count, scale);
-    case 8: return gather_sum<8>(out, rows, stride, index, count, scale);
-    default: return gather_sum_any(out, chunks, rows, stride, index, count, scale);
-  }
+  weighted_sum(out, chunks, false, count, [&](std::size_t k) {
+    return std::pair<float, const float*>(scale[index[k]], rows + index[k] * stride);
+  });
 }
 
-// out[0 .. 16 C) += sum over rows r < count of coefficient[r * step] * vectors[r * stride + ...], the
-// rows in two interleaved sums (even and odd r) added to `out` at the end, in registers.
-template <int C>
-[[gnu::always_inline]] inline void add_rows(float* out, const float* coefficient, std::size_t step, const float* vectors,
-                                            std::size_t stride, std::size_t count) {
-  f16 even[C], odd[C];
-  for (int c = 0; c < C; ++c) even[c] = odd[c] = f16{};
-  std::size_t r = 0;
-  for (; r + 1 < count; r += 2) {
-    const float a = coefficient[r * step], b = coefficient[(r + 1) * step];
-    for (int c = 0; c < C; ++c) {
-      even[c] += a * load16(vectors + r * stride + c * kWide);
-      odd[c] += b * load16(vectors + (r + 1) * stride + c * kWide);
-    }
-  }
-  if (r < count)
-    for (int c = 0; c < C; ++c) even[c] += coefficient[r * step] * load16(vectors + r * stride + c * kWide);
-  for (int c = 0; c < C; ++c) store16(out + c * kWide, load16(out + c * kWide) + (even[c] + odd[c]));
-}
-
-[[gnu::always_inline]] inline void add_rows_any(float* out, std::size_t chunks, const float* coefficient, std::size_t step,
-                                                const float* vectors, std::size_t stride, std::size_t count) {
-  switch (chunks) {
-    case 1: return add_rows<1>(out, coefficient, step, vectors, stride, count);
-    case 2: return add_rows<2>(out, coefficient, step, vectors, stride, count);
-    case 3: return add_rows<3>(out, coefficient, step, vectors, stride, count);
-    case 4: return add_rows<4>(out, coefficient, step, vectors, stride, count);
-    case 5: return add_rows<5>(out, coefficient, step, vectors, stride, count);
-    case 6: return add_rows<6>(out, coefficient, step, vectors, stride, count);
-    case 7: return add_rows<7>(out, coefficient, step, vectors, stride, count);
-    case 8: return add_rows<8>(out, coefficient, step, vectors, stride, count);
-    default: {
-      // Wider rows: eight chunks at a time, then the rest (fewer than eight).
-      std::size_t c = 0;
-      for (; c + 8 <= chunks; c += 8) add_rows<8>(out + c * kWide, coefficient, step, vectors + c * kWide, stride, count);
-      for (; c < chunks; ++c) add_rows<1>(out + c * kWide, coefficient, step, vectors + c * kWide, stride, count);
-    }
-  }
-}
-
-// out[0 .. 16 chunks) += a * v[...]: rows of a gradient, each written once per row of the batch.
-[[gnu::always_inline]] inline void add_scaled(float* out, float a, const float* v, std::size_t chunks) {
-  for (std::size_t c = 0; c < chunks; ++c) store16(out + c * kWide, load16(out + c * kWide) + a * load16(v + c * kWide));
+// out += sum over rows r < count of coefficient[r * step] * vectors[r * stride ...]: a block of
+// batch rows added into one gradient row.
+[[gnu::always_inline]] inline void add_rows(float* out, std::size_t chunks, const float* coefficient, std::size_t step,
+                                            const float* vectors, std::size_t stride, std::size_t count) {
+  weighted_sum(out, chunks, true, count, [&](std::size_t r) {
+    return std::pair<float, const float*>(coefficient[r * step], vectors + r * stride);
+  });
 }
 
 // The indices k < n with value[k] passing `test`, branch-free (a coin flip mispredicts a branch).
@@ -293,7 +261,7 @@ void computation_loss_and_gradients(const ToyModel& model, const float* rows, st
     }
     for (std::size_t k = 0; k < touched; ++k) {
       const std::uint32_t j = s.touched[k];
-      add_rows_any(s.grad_output_by_neuron.data() + j * wf, feature_chunks, s.block_hidden.data() + j, wn,
+      add_rows(s.grad_output_by_neuron.data() + j * wf, feature_chunks, s.block_hidden.data() + j, wn,
                    s.block_gradient.data(), wf, filled);
     }
     std::fill(mark.begin(), mark.end(), 0);
@@ -306,7 +274,7 @@ void computation_loss_and_gradients(const ToyModel& model, const float* rows, st
     }
     for (std::size_t k = 0; k < touched; ++k) {
       const std::uint32_t i = s.touched[k];
-      add_rows_any(s.grad_input.data() + i * wn, neuron_chunks, s.block_x.data() + i, wf, s.block_hidden_gradient.data(), wn,
+      add_rows(s.grad_input.data() + i * wn, neuron_chunks, s.block_x.data() + i, wf, s.block_hidden_gradient.data(), wn,
                    filled);
     }
   }
