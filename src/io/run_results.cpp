@@ -39,6 +39,32 @@ T field(const nlohmann::json& object, const char* key, T min, T max) {
 // %.9g round-trips a float exactly; %.17g a double.
 std::string f9(double value) { return fmt::format("{:.9g}", value); }
 
+// A features x hidden matrix as rows of numbers in results.json, and back (with the shape checked:
+// a record of another shape is malformed, named by `name`).
+nlohmann::ordered_json matrix_json(const Weights& w) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (Eigen::Index i = 0; i < w.rows(); ++i) {
+    nlohmann::ordered_json row = nlohmann::ordered_json::array();
+    for (Eigen::Index k = 0; k < w.cols(); ++k) row.push_back(w(i, k));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// `counted` names what a wrong number of rows is reported of.
+Weights matrix_from_json(const nlohmann::json& rows, int height, int width, const char* name, const char* counted) {
+  if (!rows.is_array() || rows.size() != static_cast<std::size_t>(height))
+    throw InputError(fmt::format("{} do not have {} rows", counted, height));
+  Weights w(height, width);
+  for (int i = 0; i < height; ++i) {
+    const auto& row = rows.at(static_cast<std::size_t>(i));
+    if (!row.is_array() || row.size() != static_cast<std::size_t>(width))
+      throw InputError(fmt::format("a row of {} does not have {} columns", name, width));
+    for (int k = 0; k < width; ++k) w(i, k) = row.at(static_cast<std::size_t>(k));
+  }
+  return w;
+}
+
 std::string weights_csv(const RunResults& r, const Geometry& g) {
   const Weights& w = r.model.weights;
   const Eigen::VectorXf importance = feature_importance(r.config.train.features, r.config.train.importance_decay);
@@ -140,23 +166,9 @@ ordered_json to_json(const RunResults& r) {
   j["trainer_hash"] = r.trainer_hash;
   j["command"] = r.command;
   j["draws_used"] = r.draws_used;
-  ordered_json weights = ordered_json::array();
-  for (Eigen::Index i = 0; i < r.model.weights.rows(); ++i) {
-    ordered_json row = ordered_json::array();
-    for (Eigen::Index k = 0; k < r.model.weights.cols(); ++k) row.push_back(r.model.weights(i, k));
-    weights.push_back(row);
-  }
-  j["weights"] = weights;
+  j["weights"] = matrix_json(r.model.weights);
   // The computation model's read-out W2 (features x neurons); the autoencoder has none.
-  if (r.model.output_weights.size() > 0) {
-    ordered_json output = ordered_json::array();
-    for (Eigen::Index i = 0; i < r.model.output_weights.rows(); ++i) {
-      ordered_json row = ordered_json::array();
-      for (Eigen::Index k = 0; k < r.model.output_weights.cols(); ++k) row.push_back(r.model.output_weights(i, k));
-      output.push_back(row);
-    }
-    j["output_weights"] = output;
-  }
+  if (r.model.output_weights.size() > 0) j["output_weights"] = matrix_json(r.model.output_weights);
   j["bias"] = std::vector<float>(r.model.bias.data(), r.model.bias.data() + r.model.bias.size());
   j["evaluation"] = {{"samples", r.evaluation.samples},
                      {"seed", r.evaluation.seed},
@@ -310,30 +322,15 @@ RunResults read_run(const std::filesystem::path& dir) {
     r.trainer_hash = j.at("trainer_hash");
     r.command = j.at("command");
     r.draws_used = j.at("draws_used");
-    const auto& weights = j.at("weights");
-    if (!weights.is_array() || weights.size() != static_cast<std::size_t>(t.features) || !j.at("bias").is_array() ||
-        j.at("bias").size() != static_cast<std::size_t>(t.features))
+    if (!j.at("bias").is_array() || j.at("bias").size() != static_cast<std::size_t>(t.features))
       throw InputError(fmt::format("weights or bias do not have {} rows", t.features));
-    for (const auto& row : weights)
-      if (!row.is_array() || row.size() != static_cast<std::size_t>(t.hidden))
-        throw InputError(fmt::format("a row of weights does not have {} columns", t.hidden));
     r.model.activation = t.activation;
-    r.model.weights.resize(t.features, t.hidden);
-    for (int i = 0; i < t.features; ++i)
-      for (int k = 0; k < t.hidden; ++k) r.model.weights(i, k) = weights.at(i).at(k);
+    r.model.weights = matrix_from_json(j.at("weights"), t.features, t.hidden, "weights", "weights or bias");
     r.model.bias.resize(t.features);
     for (int i = 0; i < t.features; ++i) r.model.bias[i] = j.at("bias").at(i);
-    if (t.task == Task::absolute_value) {
-      const auto& output = j.at("output_weights");
-      if (!output.is_array() || output.size() != static_cast<std::size_t>(t.features))
-        throw InputError(fmt::format("output_weights do not have {} rows", t.features));
-      r.model.output_weights.resize(t.features, t.hidden);
-      for (int i = 0; i < t.features; ++i) {
-        if (!output.at(i).is_array() || output.at(i).size() != static_cast<std::size_t>(t.hidden))
-          throw InputError(fmt::format("a row of output_weights does not have {} columns", t.hidden));
-        for (int k = 0; k < t.hidden; ++k) r.model.output_weights(i, k) = output.at(i).at(k);
-      }
-    }
+    if (t.task == Task::absolute_value)
+      r.model.output_weights =
+          matrix_from_json(j.at("output_weights"), t.features, t.hidden, "output_weights", "output_weights");
     const auto& evaluation = j.at("evaluation");
     r.evaluation.samples = field<std::uint64_t>(evaluation, "samples", 1, std::uint64_t{1} << 40);
     r.evaluation.seed = field<std::uint64_t>(evaluation, "seed", 0, std::numeric_limits<std::uint64_t>::max());
