@@ -203,20 +203,15 @@ int paper_command(const std::vector<std::string>& args) {
     }
     // The explorers' panels, one SVG per instance (the HTML alone shows them): 190 gnuplot runs for
     // the companion, drawn on the cores make's job slots leave free (a third of the render's time).
-    std::vector<std::pair<const SweepResults*, std::size_t>> panels;
+    std::vector<std::pair<std::string, std::size_t>> panels;  // role, instance
     for (const std::string& role : explorers) {
-      const SweepResults& sweep = context.sweeps.at(role);
       fs::create_directories(figures / "explore" / role);
-      for (std::size_t k = 0; k < sweep.instances.size(); ++k) panels.emplace_back(&sweep, k);
+      for (std::size_t k = 0; k < context.sweeps.at(role).instances.size(); ++k) panels.emplace_back(role, k);
     }
-    std::vector<std::string> panel_roles;
-    for (const auto& [sweep, k] : panels)
-      for (const std::string& role : explorers)
-        if (&context.sweeps.at(role) == sweep) panel_roles.push_back(role);
     ThreadBudget budget(0);
     const auto errors = run_on_threads(panels.size(), budget.threads(), [&](std::size_t p) {
-      plot_instance_panel(*panels[p].first, panels[p].second, thresholds,
-                          figures / "explore" / panel_roles[p] / fmt::format("i{}.svg", panels[p].second));
+      const auto& [role, k] = panels[p];
+      plot_instance_panel(context.sweeps.at(role), k, thresholds, figures / "explore" / role / fmt::format("i{}.svg", k));
     });
     for (const std::exception_ptr& error : errors)
       if (error) std::rethrow_exception(error);

@@ -1,10 +1,12 @@
 #include "paper/paper_report.hpp"
 
 #include "paper/computation_readings.hpp"
+#include "paper/paper_claims.hpp"
 #include "paper/paper_figures.hpp"
 #include "analysis/feature_measures.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -142,22 +144,6 @@ std::string figure(const PaperContext& c, const std::string& name) {
                      name);
 }
 
-// Text as an HTML attribute value or element text: & < > " ' as entities.
-std::string html_text(std::string_view text) {
-  std::string out;
-  for (const char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
 // What the explorer shows beside instance k's panel: the numbers the chapter's claims read.
 std::vector<std::pair<std::string, std::string>> instance_numbers(const SweepInstance& i, const PaperContext& c, bool grid) {
   const TrainSettings& t = i.run.config.train;
@@ -176,14 +162,11 @@ std::vector<std::pair<std::string, std::string>> instance_numbers(const SweepIns
     rows.push_back({"features computed", fmt::format("{} of {}", r.computed, w.rows())});
   } else {
     if (grid) rows.push_back({"relative importance", fmt::format("{:.3g}", i.importance_decay)});
-    const FeatureMeasures m = feature_measures(w);
-    int represented = 0;
-    double dims = 0.0;
-    for (Eigen::Index f = 0; f < w.rows(); ++f)
-      if (w.row(f).cast<double>().norm() >= min_norm) ++represented, dims += m.dimensionality[f];
-    rows.push_back({"represented features", fmt::format("{} of {}", represented, w.rows())});
-    rows.push_back({"dimensions per feature", fmt::format("{:.3f}", w.cols() / std::max(1e-12, static_cast<double>(w.squaredNorm())))});
-    if (represented > 0) rows.push_back({"mean D_i (represented)", fmt::format("{:.3f}", dims / represented)});
+    const std::vector<double> dims = represented_dimensionalities(w, min_norm);
+    rows.push_back({"represented features", fmt::format("{} of {}", dims.size(), w.rows())});
+    rows.push_back({"dimensions per feature", w.isZero(0.0f) ? std::string("—") : fmt::format("{:.3f}", dimensions_per_feature(w))});
+    if (!dims.empty())
+      rows.push_back({"mean D_i (represented)", fmt::format("{:.3f}", std::accumulate(dims.begin(), dims.end(), 0.0) / dims.size())});
   }
   rows.push_back({"held-out loss", fmt::format("{:.3g}", i.run.evaluation.expected_loss)});
   return rows;

@@ -1,5 +1,7 @@
 #include "publish/site.hpp"
 
+#include "report/markdown_text.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -32,18 +34,6 @@ void copy_into(const fs::path& from, const fs::path& to) {
 // Runs a program from an argument vector (no shell) and waits; throws on failure.
 void run_program(const std::vector<std::string>& args) {
   if (run_child(args) != 0) throw std::runtime_error(fmt::format("{} failed", args.at(0)));
-}
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
 }
 
 struct Verdicts {
@@ -189,9 +179,9 @@ void write_site_index(const fs::path& site) {
     rows += fmt::format(
         "<tr><td><a href=\"{0}/report.html\">{0}</a></td><td>{1}</td><td><code>{2}</code>{3}</td><td>{4}</td>"
         "<td>{5}</td><td><a href=\"{0}/report.pdf\">PDF</a> · <a href=\"{0}/superpos-{0}.tar\">archive</a></td></tr>\n",
-        html_escape(version), html_escape(v.value("date", "")), html_escape(v.value("commit", "")),
-        v.value("dirty", false) ? " (uncommitted changes)" : "", html_escape(fmt::format("{}", fmt::join(configs, ", "))),
-        html_escape(verdict_line(v)));
+        html_text(version), html_text(v.value("date", "")), html_text(v.value("commit", "")),
+        v.value("dirty", false) ? " (uncommitted changes)" : "", html_text(fmt::format("{}", fmt::join(configs, ", "))),
+        html_text(verdict_line(v)));
   }
   const std::string index = fmt::format(R"(<!DOCTYPE html>
 <html lang="en">
@@ -225,14 +215,14 @@ and checks its claims. Newest first; <a href="latest/report.html">the latest rep
     const std::string version = v.value("version", "");
     entries += fmt::format("<entry><id>urn:superpos:version:{0}</id><title>superpos report {0}</title>"
                            "<updated>{1}</updated><link href=\"{0}/report.html\"/><summary>{2}</summary></entry>\n",
-                           html_escape(version), html_escape(v.value("timestamp", "")), html_escape(verdict_line(v)));
+                           html_text(version), html_text(v.value("timestamp", "")), html_text(verdict_line(v)));
   }
   const std::string updated = versions.empty() ? "1970-01-01T00:00:00Z" : versions.front().value("timestamp", "");
   write_file_atomically(site / "feed.xml",
                         fmt::format("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
                                     "<title>superpos: published versions</title><id>urn:superpos:site</id>"
                                     "<updated>{}</updated><author><name>superpos</name></author>\n{}</feed>\n",
-                                    html_escape(updated), entries));
+                                    html_text(updated), entries));
   if (versions.empty()) return;
   // latest -> newest version: a new symlink renamed over the old one.
   const fs::path link = site / "latest";

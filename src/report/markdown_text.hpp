@@ -16,6 +16,10 @@ namespace superpos {
 // are left as they are, so numbers read as numbers in the Markdown too.
 std::string markdown_literal(std::string_view text);
 
+// `text` as HTML element text or an attribute value: & < > " ' as entities (the companion's raw
+// HTML explorers, the published site's index and feed).
+std::string html_text(std::string_view text);
+
 // `text` as an inline code span: fenced by one more backtick than its longest run of backticks, so
 // nothing in it ends the span early; control characters as U+FFFD.
 std::string code_span(std::string_view text);

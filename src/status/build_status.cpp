@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "io/build_info.hpp"
+#include "io/child_process.hpp"
 #include "io/config.hpp"
 #include "io/read_file.hpp"
 #include "io/run_results.hpp"
@@ -17,13 +18,6 @@ namespace fs = std::filesystem;
 
 namespace superpos {
 namespace {
-
-std::vector<std::string> words(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
 
 bool newer(const fs::path& a, const fs::path& b) {
   std::error_code ea, eb;
@@ -111,7 +105,7 @@ std::string seed_ranges(const std::vector<int>& seeds) {
 SourceManifest manifest_of_tree(const fs::path& src, const std::string& patterns) {
   SourceManifest m;
   std::string joined;
-  for (const std::string& pattern : words(patterns)) {
+  for (const std::string& pattern : split_words(patterns)) {
     const fs::path relative(pattern);
     const fs::path dir = src / relative.parent_path();
     const std::string name = relative.filename().string();
