@@ -1,4 +1,4 @@
--- Numbered figures and tables, and prose that points at them: `@fig:NAME` (a figure written
+-- Numbered figures, tables and equations, and prose that points at them: `@fig:NAME` (a figure written
 -- ![caption](path){#fig:NAME}) becomes "Figure N", a link to it. LaTeX numbers its figure and table
 -- environments itself, so there the reference is \ref to pandoc's \label; HTML gets the same
 -- numbers, counted here in document order and written before each caption. Runs before --citeproc,
@@ -35,9 +35,44 @@ local function number_table(tbl)
   return tbl
 end
 
+-- A display equation written $$...$$ {#eq:NAME} is numbered: an equation environment with its \label
+-- in LaTeX, the same number at its right in HTML; `@eq:NAME` becomes "Equation (N)".
+local equations = {}
+local equation_count = 0
+
+local function number_equations(inlines)
+  local out = pandoc.List()
+  local k = 1
+  while k <= #inlines do
+    local el, gap, label = inlines[k], inlines[k + 1], inlines[k + 2]
+    local id = label and label.t == "Str" and label.text:match("^{#(eq:[%w_%-]+)}$")
+    if el.t == "Math" and el.mathtype == "DisplayMath" and gap and gap.t == "Space" and id then
+      equation_count = equation_count + 1
+      equations[id] = equation_count
+      if latex then
+        out:insert(pandoc.RawInline("latex", "\\begin{equation}" .. el.text .. "\\label{" .. id .. "}\\end{equation}"))
+      else
+        out:insert(pandoc.Span({ el, pandoc.Span({ pandoc.Str("(" .. equation_count .. ")") }, pandoc.Attr("", { "equation-number" })) },
+          pandoc.Attr(id, { "equation" })))
+      end
+      k = k + 3
+    else
+      out:insert(el)
+      k = k + 1
+    end
+  end
+  return out
+end
+
 local function resolve(cite)
   if #cite.citations ~= 1 then return nil end
   local id = cite.citations[1].id
+  if id:match("^eq:") then
+    local number = equations[id]
+    if number == nil then error("crossref.lua: @" .. id .. " refers to no equation (expected $$...$$ {#" .. id .. "})") end
+    if latex then return pandoc.RawInline("latex", "Equation~\\eqref{" .. id .. "}") end
+    return pandoc.Link({ pandoc.Str("Equation (" .. number .. ")") }, "#" .. id)
+  end
   if not id:match("^fig:") then return nil end
   local number = figures[id]
   if number == nil then
@@ -47,4 +82,4 @@ local function resolve(cite)
   return pandoc.Link({ pandoc.Str("Figure " .. number) }, "#" .. id)
 end
 
-return { { Para = number_figure, Table = number_table }, { Cite = resolve } }
+return { { Para = number_figure, Table = number_table, Inlines = number_equations }, { Cite = resolve } }
