@@ -88,7 +88,8 @@ endif
 SEED_NUMBERS := $(if $(filter-out 0,$(SEEDS)),$(shell seq 0 $$(( $(SEEDS) - 1 ))))
 # Every file of a run and of its figures is a target, so a deleted or damaged one is made again.
 RUN_FILES := results.json weights.csv bias.csv angles.csv interactions.csv interference.csv loss.csv features.csv
-FIGURE_FILES := figures.json $(foreach f,weights interactions bias interference loss,$(f).svg $(f).pdf)
+# NAME.phone.svg: the figure laid out for a phone's width, which the HTML shows on a narrow screen.
+FIGURE_FILES := figures.json $(foreach f,weights interactions bias interference loss,$(f).svg $(f).pdf $(f).phone.svg)
 RUNS := $(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/runs/$(c)/,$(RUN_FILES)))
 FIGURES := $(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/figures/$(c)/,$(FIGURE_FILES)))
 SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(foreach c,$(CONFIG_NAMES),$(addprefix $(OUT)/seeds/s$(s)/$(c)/,$(RUN_FILES))))
@@ -97,7 +98,7 @@ BENCH_SEED_RUNS := $(patsubst $(OUT)/seeds/%,$(BENCH)/seeds/%,$(filter %/results
 # The appendix shows make bench's table once there is one.
 BENCH_TABLE := $(wildcard $(BENCH)/bench.md)
 # The robustness gallery: a figure per configuration with a panel per seed (none without seeds).
-SEED_GALLERY := $(if $(SEED_NUMBERS),$(OUT)/seed-gallery/figures.json $(foreach c,$(CONFIG_NAMES),$(OUT)/seed-gallery/$(c).svg $(OUT)/seed-gallery/$(c).pdf))
+SEED_GALLERY := $(if $(SEED_NUMBERS),$(OUT)/seed-gallery/figures.json $(foreach c,$(CONFIG_NAMES),$(OUT)/seed-gallery/$(c).svg $(OUT)/seed-gallery/$(c).pdf $(OUT)/seed-gallery/$(c).phone.svg))
 
 # The paper's chapters (report/paper.md, `superpos paper`): a sweep per chapter, ROLE=CONFIG. Every
 # chapter is also trained on robustness seeds, so that each claim carries k of K: the sweeps of a
@@ -421,7 +422,7 @@ PANDOC := pandoc --from markdown --standalone --toc --number-sections --lua-filt
   --lua-filter templates/verdicts.lua \
   --bibliography $(REPORT_DIR)/references.bib --metadata link-citations=true
 PANDOC_HTML := $(PANDOC) --to html5 --template templates/report.html --css templates/report.css --self-contained \
-  --mathml --default-image-extension=svg
+  --mathml --default-image-extension=svg --lua-filter templates/phone_figures.lua
 PANDOC_PDF := $(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header templates/report-header.tex \
   -V geometry:margin=2.2cm -V fontsize=10pt -V colorlinks=true --default-image-extension=pdf \
   --lua-filter templates/latex_layout.lua
@@ -432,7 +433,7 @@ PANDOC_PDF := $(PANDOC) --to latex --pdf-engine=pdflatex --include-in-header tem
 # test can read its overfull lines; pandoc's own warnings still reach the console, and on a failure
 # so does the end of the log.  $(1): the document's name, $(2): its Markdown and other inputs.
 TYPESET_INPUTS := templates/report.html templates/report.css templates/report-header.tex templates/verdicts.lua \
-  templates/crossref.lua \
+  templates/crossref.lua templates/phone_figures.lua \
   templates/latex_layout.lua $(REPORT_DIR)/references.bib
 define typeset_pair
 $(OUT)/report/$(1).html $(OUT)/report/$(1).pdf &: $(2) $(TYPESET_INPUTS) | $(STAMPS)/report-packages.ok

@@ -5,6 +5,8 @@
 #  - every SVG figure has one of the shared widths (src/plot/figures.hpp: 3.9 (the explorers' panels,
 #    a phone's width), 4.6, 5.6, 6.4 and 11.6 in at 100 px per inch) and all its text in one font at one size (DejaVu Sans, 12 px; sub- and
 #    superscripts at 0.8 of that);
+#  - every figure also has its phone layout (NAME.phone.svg, 390 px), and the HTML shows it on a
+#    narrow screen in place of the page's;
 #  - LaTeX set no line wider than the text block by more than 1 pt, and no page overfull;
 #  - math in captions went through pandoc (no literal "W W^T" in the HTML);
 #  - a command's '--' prints as two hyphens in the PDF, not the typewriter font's dash ligature.
@@ -32,6 +34,25 @@ for svg in $svgs; do
   [ "$families" = 'font-family="DejaVu Sans" ' ] || fail "$svg: fonts $families"
 done
 
+# Phones: every figure of the documents has a layout drawn at a phone's 390 px (NAME.phone.svg), and
+# the HTML carries it beside the page's (templates/phone_figures.lua), so no figure is scaled past
+# reading or scrolls sideways at 390 px. The explorers' panels are 390 px already.
+pages=0
+for svg in $svgs; do
+  case $svg in */explore/* | *.phone.svg) continue ;; esac
+  pages=$((pages + 1))
+  phone=${svg%.svg}.phone.svg
+  [ -f "$phone" ] || { fail "$svg: no phone layout ($phone)"; continue; }
+  width=$(head -c 600 "$phone" | tr '\n' ' ' | grep -o '<svg [^>]*' | grep -o ' width="[0-9]*"' | tr -dc 0-9 || true)
+  [ "$width" = 390 ] || fail "$phone: width '$width', not a phone's 390"
+done
+shown=$(( $(grep -o 'class="phone"' "$OUT/report/report.html" | wc -l) + $(grep -o 'class="phone"' "$OUT/report/paper.html" | wc -l) ))
+figures=$(( $(grep -o '<figure' "$OUT/report/report.html" | wc -l) + $(grep -o '<figure' "$OUT/report/paper.html" | wc -l) ))
+explorer_views=$(( $(grep -o '<figure data-k' "$OUT/report/report.html" | wc -l) + $(grep -o '<figure data-k' "$OUT/report/paper.html" | wc -l) ))
+[ "$shown" -eq $((figures - explorer_views)) ] ||
+  fail "the HTML shows $shown phone layouts for $((figures - explorer_views)) figures"
+[ "$shown" -ge 20 ] || fail "only $shown phone layouts in the HTML"
+
 for log in "$OUT/report/report-latex.log" "$OUT/report/paper-latex.log"; do
   [ -s "$log" ] || fail "no LaTeX log beside the PDF: $log"
   wide=$(grep -a -o 'Overfull \\hbox ([0-9.]*pt too wide)' "$log" | grep -o '[0-9.]*pt' | tr -d pt |
@@ -51,4 +72,4 @@ grep -q 'href="paper.html"' "$OUT/report/report.html" || fail "report.html does 
 grep -q 'href="report.html"' "$OUT/report/paper.html" || fail "paper.html does not link the report"
 
 if [ "$failures" -gt 0 ]; then echo "layout: $failures failures" >&2; exit 1; fi
-echo "layout: $(echo "$svgs" | wc -l) SVG figures in the shared sizes and font; no overfull line or page in the PDF"
+echo "layout: $(echo "$svgs" | wc -l) SVG figures in the shared sizes and font; $shown figures with a phone layout; no overfull line or page in the PDF"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,15 @@ int shown_neuron_features(const SweepResults& sweep);
 // the plane (two hidden dimensions), its row norms coloured by superposition with each represented
 // feature's D_i; for the computation model, its W1 as a heatmap.
 void plot_instance_panel(const SweepResults& sweep, std::size_t k, const Thresholds& t, const std::filesystem::path& svg);
+// What the page's hover reads on that panel (templates/report.html): each plot's box, as fractions
+// of the image from its top-left corner, its axes, and its numbers at three significant digits:
+// "points" (each row of W), "bars" (each feature's norm, D_i when represented, and superposition) or
+// "cells" (W1, a row per neuron in the panel's order).
+nlohmann::ordered_json instance_panel_hover(const SweepResults& sweep, std::size_t k, double represented_norm);
+
+// The computation model's neurons in the order its figures show them: grouped by the feature each
+// reads most, then by the sign it reads it with; neurons that read nothing last.
+std::vector<int> neurons_by_feature(const ToyModel& model);
 
 // The five instances the interactions figure shows: spread evenly over the sweep, densest and
 // sparsest included (all of them when there are five or fewer), in sparsity order.

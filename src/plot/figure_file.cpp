@@ -3,6 +3,7 @@
 #include "plot/figure_file.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
@@ -18,8 +19,8 @@ namespace {
 
 std::string terminal(FigureFormat format, Canvas canvas) {
   if (format == FigureFormat::svg)
-    // `fixed`: the SVG states its size in pixels, so a phone can show it at that size (12 px text)
-    // and scroll, where the desktop page scales it to a share of the column.
+    // `fixed`: the SVG states its size in pixels; the page scales it to a share of the column, and a
+    // phone shows the figure's phone layout (draw_page_and_phone) at the column's width.
     return fmt::format("set terminal svg size {},{} fixed enhanced font '{},{}' background '#ffffff'\n",
                        std::lround(canvas.width_in * 100), std::lround(canvas.height_in * 100),
                        kFigureFont, kSvgFontPixels);
@@ -120,5 +121,23 @@ void draw_figure(const std::filesystem::path& path, FigureFormat format, Canvas 
   commit_file(temporary, path);
 }
 
+std::string few_xtics(double last) {
+  const double raw = std::max(1.0, last / 3.0);
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  const double step = raw <= power ? power : raw <= 2 * power ? 2 * power : raw <= 5 * power ? 5 * power : 10 * power;
+  return fmt::format("set xtics 0,{:g}\n", step);
+}
 
+std::filesystem::path phone_figure_path(const std::filesystem::path& stem) {
+  return std::filesystem::path(stem.string() + ".phone.svg");
+}
+
+void draw_page_and_phone(const std::filesystem::path& stem, const std::function<Canvas(FigureLayout)>& canvas,
+                         const std::function<void(Gnuplot&, FigureLayout)>& draw) {
+  const Canvas page = canvas(FigureLayout::page), phone = canvas(FigureLayout::phone);
+  const auto on_page = [&](Gnuplot& gp) { draw(gp, FigureLayout::page); };
+  draw_figure(std::filesystem::path(stem.string() + ".svg"), FigureFormat::svg, page, on_page);
+  draw_figure(std::filesystem::path(stem.string() + ".pdf"), FigureFormat::pdf, page, on_page);
+  draw_figure(phone_figure_path(stem), FigureFormat::svg, phone, [&](Gnuplot& gp) { draw(gp, FigureLayout::phone); });
+}
 }  // namespace superpos

@@ -23,4 +23,21 @@ struct Canvas {
 void draw_figure(const std::filesystem::path& path, FigureFormat format, Canvas canvas,
                  const std::function<void(Gnuplot&)>& draw);
 
+// Where a figure is read: on a page (the PDF, and the HTML on a wide screen) or on a phone, where
+// the HTML shows a narrower layout of it instead (legend below, fewer panels a row) so that it fits
+// 390 px with its text at full size, not scaled down past reading (templates/phone_figures.lua).
+enum class FigureLayout { page, phone };
+
+// Writes STEM.svg and STEM.pdf laid out for a page and STEM.phone.svg laid out for a phone, each
+// through draw_figure; `canvas` gives each layout's size and `draw` draws in the layout it is given.
+void draw_page_and_phone(const std::filesystem::path& stem, const std::function<Canvas(FigureLayout)>& canvas,
+                         const std::function<void(Gnuplot&, FigureLayout)>& draw);
+
+// "set xtics 0,STEP": three or four labels from 0 to `last`, STEP 1, 2 or 5 times a power of ten; a
+// phone's 390 px holds no more step counts such as "10000" side by side.
+std::string few_xtics(double last);
+
+// STEM.phone.svg: where draw_page_and_phone puts the phone's layout.
+std::filesystem::path phone_figure_path(const std::filesystem::path& stem);
+
 }  // namespace superpos
