@@ -8,6 +8,7 @@
 
 #include "paper/computation_readings.hpp"
 #include "paper/paper_claims.hpp"
+#include "paper/paper_figures.hpp"
 #include "paper/paper_report.hpp"
 
 using namespace superpos;
@@ -571,6 +572,7 @@ TEST_CASE("The explorer: one view per instance, by sparsity (and importance on a
   sweep.config.name = "a<b>&\"c";
   c.sweeps.emplace("intro", sweep);
   c.figures_dir = "out/figs";
+  c.threshold_values = {{"represented_norm", 0.5}, {"monosemantic_purity", 0.9}, {"computed_r2", 0.5}};
   std::set<std::string> used;
   c.explorer_roles = &used;
   const std::string html = fill_paper("{{explorer intro}}", "t.md", c);
@@ -579,8 +581,12 @@ TEST_CASE("The explorer: one view per instance, by sparsity (and importance on a
   // Raw HTML for the HTML writer only; hidden until the page's script shows it.
   CHECK_THAT(html, Catch::StartsWith("```{=html}\n<div class=\"explorer\" data-explorer hidden>"));
   // Slider positions in sparsity order: position 0 is S = 0, which is folder i1.
-  CHECK_THAT(html, Catch::Contains("<figure data-k=\"0\" data-label=\"S = 0\" hidden><img src=\"out/figs/explore/intro/i1.svg\""));
-  CHECK_THAT(html, Catch::Contains("<figure data-k=\"2\" data-label=\"S = 0.9\" hidden><img src=\"out/figs/explore/intro/i0.svg\""));
+  CHECK_THAT(html, Catch::Contains("<figure data-k=\"0\" data-label=\"S = 0\" hidden><div class=\"hover-host\">"
+                                   "<img src=\"out/figs/explore/intro/i1.svg\""));
+  CHECK_THAT(html, Catch::Contains("<figure data-k=\"2\" data-label=\"S = 0.9\" hidden><div class=\"hover-host\">"
+                                   "<img src=\"out/figs/explore/intro/i0.svg\""));
+  // Each panel carries what the hover shows, as JSON escaped into the attribute.
+  CHECK_THAT(html, Catch::Contains("data-hover=\"{&quot;regions&quot;:[{&quot;kind&quot;:&quot;points&quot;"));
   CHECK_THAT(html, Catch::Contains("<tr><th>represented features</th><td>5 of 5</td></tr>"));
   CHECK_THAT(html, Catch::Contains("<code>a&lt;b&gt;&amp;&quot;c</code>") && !Catch::Contains("a<b>"));
   // A grid over importance too: a second slider whose step is a whole row of sparsities.
@@ -589,4 +595,43 @@ TEST_CASE("The explorer: one view per instance, by sparsity (and importance on a
   const std::string two = fill_paper("{{explorer phase}}", "t.md", c);
   CHECK_THAT(two, Catch::Contains("data-stride=\"2\" aria-label=\"relative importance\""));
   CHECK_THAT(two, Catch::Contains("<th>relative importance</th>"));
+  // A threshold the explorer reads and was not given stops the render.
+  c.threshold_values.erase("represented_norm");
+  CHECK_THROWS(fill_paper("{{explorer intro}}", "t.md", c));
+}
+
+TEST_CASE("An explorer panel's hover: its plots' boxes inside the image and the instance's own numbers", "[paper]") {
+  const SweepResults sweep = sweep_of({{0.9, polygon(5, 5)}, {0.0, polygon(5, 2)}});
+  const nlohmann::ordered_json hover = instance_panel_hover(sweep, 1, 0.5);
+  const auto& regions = hover.at("regions");
+  REQUIRE(regions.size() == 2);  // the plane of W's rows above the bars
+  const Weights& w = sweep.instances[1].run.model.weights;
+  for (const auto& region : regions) {
+    const auto& box = region.at("box");
+    CHECK(0.0 <= box[0].get<double>());
+    CHECK(box[0].get<double>() < box[2].get<double>());
+    CHECK(box[2].get<double>() <= 1.0);
+    CHECK(0.0 <= box[1].get<double>());
+    CHECK(box[1].get<double>() < box[3].get<double>());
+    CHECK(box[3].get<double>() <= 1.0);
+  }
+  // The plane is square on the page (width and height in inches: 3.9 wide).
+  const auto& plane = regions[0];
+  CHECK(plane.at("kind") == "points");
+  REQUIRE(plane.at("points").size() == 5);
+  for (int i = 0; i < 5; ++i) {
+    CHECK(plane.at("points")[i][0].get<double>() == Approx(w(i, 0)).margin(5e-3));
+    CHECK(plane.at("points")[i][1].get<double>() == Approx(w(i, 1)).margin(5e-3));
+  }
+  // The plane lies above the bars, and neither overlaps the other.
+  const auto& bars = regions[1];
+  CHECK(bars.at("kind") == "bars");
+  CHECK(plane.at("box")[3].get<double>() < bars.at("box")[1].get<double>());
+  // Two of the five features are represented in a plane: those have a D_i, the rest show none.
+  int with_dimensionality = 0;
+  for (int i = 0; i < 5; ++i) {
+    CHECK(bars.at("norms")[i].get<double>() == Approx(w.row(i).norm()).margin(5e-3));
+    with_dimensionality += bars.at("dimensionality")[i].is_null() ? 0 : 1;
+  }
+  CHECK(with_dimensionality == static_cast<int>(represented_dimensionalities(w, 0.5).size()));
 }

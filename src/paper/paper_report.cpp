@@ -124,8 +124,9 @@ std::string figure(const PaperContext& c, const std::string& name) {
                        name == "many_linear" ? "Linear" : "ReLU");
   else if (name == "phase_diagram")
     what = fmt::format("The phase of feature 2 in each cell of the grid over sparsity and relative importance: "
-                       "trained (left; {} initialisation{} a cell, the lowest held-out loss kept), and the phase of the "
-                       "best of the three candidate solutions (right)",
+                       "trained (the panel titled so; {} initialisation{} a cell, the lowest held-out loss kept), and "
+                       "the phase of the best of the three candidate solutions (the panel titled theory; side by side "
+                       "on a page, one above the other on a phone)",
                        s.config.restarts, s.config.restarts == 1 ? "" : "s");
   else if (name.starts_with("pairs_"))
     what = "Rows of $W$ in the hidden plane at each sparsity $S$; features $2k$ and $2k+1$ form pair $k$";
@@ -144,19 +145,24 @@ std::string figure(const PaperContext& c, const std::string& name) {
                      name);
 }
 
+// A reviewed threshold by name (paper_command fills them all from thresholds.ini): the explorer reads
+// exactly what the claims read, never a number of its own.
+double threshold_value(const PaperContext& c, const std::string& name) {
+  const auto found = c.threshold_values.find(name);
+  if (found == c.threshold_values.end()) throw std::logic_error("explorer: no threshold '" + name + "'");
+  return found->second;
+}
+
 // What the explorer shows beside instance k's panel: the numbers the chapter's claims read.
 std::vector<std::pair<std::string, std::string>> instance_numbers(const SweepInstance& i, const PaperContext& c, bool grid) {
   const TrainSettings& t = i.run.config.train;
   const Weights& w = i.run.model.weights;
   std::vector<std::pair<std::string, std::string>> rows = {{"sparsity S", fmt::format("{:.4g}", i.sparsity)},
                                                            {"1/(1 − S)", fmt::format("{:.3g}", 1.0 / (1.0 - i.sparsity))}};
-  const auto found = c.threshold_values.find("represented_norm");
-  const double min_norm = found == c.threshold_values.end() ? 0.5 : found->second;
+  const double min_norm = threshold_value(c, "represented_norm");
   if (t.task == Task::absolute_value) {
-    const auto purity = c.threshold_values.find("monosemantic_purity");
-    const auto r2 = c.threshold_values.find("computed_r2");
-    const ComputationReading r = read_computation(i.run.model, min_norm, purity == c.threshold_values.end() ? 0.9 : purity->second,
-                                                  r2 == c.threshold_values.end() ? 0.5 : r2->second);
+    const ComputationReading r = read_computation(i.run.model, min_norm, threshold_value(c, "monosemantic_purity"),
+                                                  threshold_value(c, "computed_r2"));
     rows.push_back({"monosemantic neurons", fmt::format("{} of {}", r.monosemantic, r.live)});
     rows.push_back({"polysemantic neurons", fmt::format("{} of {}", r.polysemantic, r.live)});
     rows.push_back({"features computed", fmt::format("{} of {}", r.computed, w.rows())});
@@ -186,6 +192,7 @@ std::string explorer(const PaperContext& c, const std::string& role) {
   for (std::size_t k = 0; k < per; ++k) order[k] = k;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return s.instances[a].sparsity < s.instances[b].sparsity; });
+  const double represented_norm = threshold_value(c, "represented_norm");
   std::string out = "```{=html}\n<div class=\"explorer\" data-explorer hidden>\n";
   out += fmt::format("<p class=\"explorer-title\">Explore <code>{}</code> instance by instance: <span data-explorer-label></span></p>\n",
                      html_text(s.config.name));
@@ -201,9 +208,12 @@ std::string explorer(const PaperContext& c, const std::string& role) {
       const std::size_t shown = d * per + position;
       const std::string label = decays > 1 ? fmt::format("S = {:.3g}, relative importance {:.3g}", i.sparsity, i.importance_decay)
                                            : fmt::format("S = {:.3g}", i.sparsity);
-      out += fmt::format("<figure data-k=\"{}\" data-label=\"{}\" hidden><img src=\"{}\" alt=\"{} of {}\">\n<table>\n", shown,
+      // data-hover: the panel's plots and numbers, which the page's script shows under a pointer or a tap.
+      out += fmt::format("<figure data-k=\"{}\" data-label=\"{}\" hidden><div class=\"hover-host\"><img src=\"{}\" alt=\"{} of {}\" "
+                         "data-hover=\"{}\"><output class=\"hover-tip\" hidden></output></div>\n<table>\n", shown,
                          html_text(label), html_text(c.figures_dir + "/explore/" + role + "/i" + std::to_string(k) + ".svg"),
-                         html_text(label), html_text(s.config.name));
+                         html_text(label), html_text(s.config.name),
+                         html_text(instance_panel_hover(s, k, represented_norm).dump()));
       for (const auto& [what, value] : instance_numbers(i, c, decays > 1))
         out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", html_text(what), html_text(value));
       out += "</table></figure>\n";
