@@ -2,8 +2,10 @@
 # make report CLUSTER=slurm on a real single-node Slurm cluster (ctest's `cluster`, run by
 # `make test`): brought up here from Debian's packages (tests/slurm_cluster.sh) and torn down at the
 # end, also on failure. Checks that
-#  - every training run is a Slurm job named after it, and the runs, tables, figures and claims are
+#  - every training run is a Slurm job named after it (a sweep of independent tasks: a job per
+#    instance, or per decay and restart), and the runs, tables, figures and claims are
 #    byte-identical to a local build of the same inputs at the same path;
+#  - a sweep's task that fails fails the build naming its job, and keeps the previous sweep;
 #  - a job cancelled mid-run fails the build with one line naming the run, the job and CANCELLED,
 #    the previous run is kept, and the next build completes;
 #  - a job that fails (a diverging run) fails the build with the trainer's message and the job's;
@@ -31,6 +33,8 @@ REPORT=$WORK/report
 cp -r report "$REPORT"
 find "$REPORT/configs" -name '*_uniform.ini' -delete
 sed -i 's/linspace(\([^,]*\), *\([^,]*\), *[0-9]*)/linspace(\1, \2, 3)/' "$REPORT/paper/"*.ini
+# Two restarts a cell: the phase grid's tasks (a decay's restart each) are still several jobs.
+sed -i 's/^restarts = .*/restarts = 2/' "$REPORT/paper/phase_2x1.ini"
 OUT=$WORK/out
 targets=("$OUT/report/report.md" "$OUT/paper/paper.md")
 build() {  # build [make arguments]: the report's and the chapters' Markdown (the runs, figures, claims)
@@ -48,13 +52,34 @@ started=$SECONDS
 build CLUSTER=slurm || { fail "the cluster build failed: $(tail -3 "$WORK/make.log")"; exit 1; }
 cluster_seconds=$((SECONDS - started))
 runs=$(grep -c '^train' "$WORK/steps.log")
-jobs=$(scontrol show job -o | grep 'JobName=superpos:' | grep -vc 'JobName=superpos:check-shared' || true)
-[ "$jobs" -eq "$runs" ] || fail "$runs runs trained, $jobs Slurm jobs"
+# A run is one job, or, for a sweep of independent tasks, a job per task (NAME:i3: an instance of
+# its own stream; NAME:d2:r1: an importance decay's restart of a shared one).
+names=$(scontrol show job -o | grep -o 'JobName=superpos:[^ ]*' | sed 's/^JobName=superpos://' | grep -vx 'check-shared' || true)
+task=':[id][0-9]+(:r[0-9]+)?$'
+parts=$(grep -E "$task" <<<"$names" || true)
+whole=$(grep -vcE "$task" <<<"$names" || true)
+fanned=$(sed -E "s/$task//" <<<"$parts" | LC_ALL=C sort -u | grep -c . || true)
+[ $((whole + fanned)) -eq "$runs" ] || fail "$runs runs trained, $whole whole-run jobs and $fanned sweeps of task jobs"
+[ "$(grep -cx 'paper:geometry_200x20:i[0-2]' <<<"$parts")" -eq 3 ] ||
+  fail "the geometry sweep's 3 instances were not 3 jobs: $(grep geometry <<<"$names" | tr '\n' ' ')"
+[ "$(grep -cx 'paper:phase_2x1:d[0-2]:r[01]' <<<"$parts")" -eq 6 ] ||
+  fail "the phase grid's 3 decays x 2 restarts were not 6 jobs: $(grep phase <<<"$names" | tr '\n' ' ')"
 [ "$(artefacts "$OUT")" = "$(artefacts "$WORK/local")" ] || fail "the cluster build made other files than the local one"
 differing=0
 while read -r file; do cmp -s "$OUT/$file" "$WORK/local/$file" || { fail "$file differs from the local build"; differing=1; }; done < <(artefacts "$OUT")
-echo "cluster: $runs runs, each a Slurm job; $(artefacts "$OUT" | wc -l) files byte-identical to the local build" \
-  "(local ${local_seconds} s, cluster ${cluster_seconds} s)"
+echo "cluster: $runs runs as $(grep -c . <<<"$names") Slurm jobs ($(grep -c . <<<"$parts") of them a sweep's tasks);" \
+  "$(artefacts "$OUT" | wc -l) files byte-identical to the local build (local ${local_seconds} s, cluster ${cluster_seconds} s)"
+
+# A sweep's task that fails: the build fails naming the task's job, the previous sweep stays whole
+# and no part is left behind.
+cp "$OUT/paper-runs/phase_2x1/instances.json" "$WORK/before.json"
+echo "lr = 1000000" >> "$REPORT/paper/phase_2x1.ini"
+if build CLUSTER=slurm; then fail "make exited 0 after a sweep's task failed"; fi
+grep -q "superpos: paper:phase_2x1:d[0-9]:r[0-9]: Slurm job [0-9]* ended FAILED" "$WORK/make.log" ||
+  fail "no line naming the failed task's job: $(grep superpos: "$WORK/make.log" | tail -2)"
+cmp -s "$WORK/before.json" "$OUT/paper-runs/phase_2x1/instances.json" || fail "the previous phase sweep was not kept"
+! ls -a "$OUT/paper-runs" | grep -q '\.parts\.' || fail "a failed sweep left its parts: $(ls -a "$OUT/paper-runs")"
+sed -i '/^lr = /d' "$REPORT/paper/phase_2x1.ini"
 
 # A job cancelled in the middle: the build fails naming it, the old run stays, the next build completes.
 cp "$OUT/runs/relu_09/results.json" "$WORK/before.json"

@@ -269,6 +269,56 @@ TEST_CASE("A sweep with restarts keeps each instance's lowest held-out loss, on 
   }
 }
 
+TEST_CASE("A sweep assembled from its tasks' parts is the sweep trained whole, byte for byte", "[cli][cluster]") {
+  // What superpos submit does on a cluster: each task (an instance's restart with its own stream, a
+  // decay's restart with a shared one) trained alone with --part, then --from-parts. The folder must
+  // be the whole training's, results.json's command included (--from-parts is left out of it).
+  namespace fs = std::filesystem;
+  const fs::path dir = fresh_dir("parts");
+  fs::create_directories(dir);
+  const std::map<std::string, std::string> configs = {
+      {"own", "name = own\nactivation = relu\ninput = uniform\nfeatures = 6\nhidden = 2\nsteps = 40\nbatch = 32\n"
+              "instances = 0, 0.9\nrestarts = 2\n"},
+      {"shared", "name = shared\nactivation = relu\ninput = uniform\nfeatures = 2\nhidden = 1\nsteps = 30\nbatch = 32\n"
+                 "seed = 5\ninstances = 0, 0.9\ninstance_stream = shared\nimportance_decays = 0.5, 4\n"
+                 "schedule = constant\nfeature_loss = mean\nrestarts = 2\n"}};
+  for (const auto& [name, body] : configs) {
+    INFO(name);
+    const fs::path config = dir / (name + ".ini"), whole = dir / (name + "_whole"), parts = dir / (name + "_parts");
+    std::ofstream(config) << body;
+    const std::string train = "train --config " + config.string() + " --out " + whole.string() + " --quiet";
+    REQUIRE(run_cli(train).status == 0);
+    const fs::path kept = dir / (name + "_kept");
+    fs::copy(whole, kept, fs::copy_options::recursive);
+    for (int task = 0; task < 4; ++task)  // 2 instances (or decays) x 2 restarts
+      REQUIRE(run_cli("train --config " + config.string() + " --out " + (parts / ("t" + std::to_string(task))).string() +
+                      " --part " + std::to_string(task) + " --quiet").status == 0);
+    CHECK(run_cli("train --config " + config.string() + " --out " + whole.string() + " --part 4").status == 2);
+    REQUIRE(run_cli(train + " --from-parts " + parts.string()).status == 0);
+    int compared = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(kept)) {
+      if (!entry.is_regular_file() || entry.path().filename() == "timing.json") continue;
+      const fs::path other = whole / fs::relative(entry.path(), kept);
+      INFO(other.string());
+      CHECK(file_bytes(other) == file_bytes(entry.path()));
+      ++compared;
+    }
+    CHECK(compared > 10);
+    // A part missing: one line naming its listing, and the sweep left as it was.
+    fs::remove_all(parts / "t3");
+    const Outcome missing = run_cli(train + " --from-parts " + parts.string());
+    CHECK(missing.status == 2);
+    CHECK_THAT(missing.output, Catch::Contains((parts / "t3" / "part.json").string()));
+    CHECK(file_bytes(whole / "instances.json") == file_bytes(kept / "instances.json"));
+  }
+  // A single run has no tasks.
+  const fs::path single = dir / "single.ini";
+  std::ofstream(single) << "name = one\nsteps = 10\nbatch = 8\n";
+  const Outcome refused = run_cli("train --config " + single.string() + " --out " + (dir / "one").string() + " --part 0");
+  CHECK(refused.status == 2);
+  CHECK_THAT(refused.output, Catch::Contains("are for a sweep"));
+}
+
 TEST_CASE("snapshot_every records W during training, and a run's snapshots are read back checked", "[cli]") {
   // Snapshots at 0, every K steps and at the last step; the last is the trained W; the file is
   // read back as written, and an edited one is refused with its name.

@@ -2,10 +2,12 @@
 // `superpos submit`, which asks Slurm for what the job needs and runs it with srun, then trusts
 // nothing but the run's own outputs and Slurm's record of the job.
 //   superpos submit --name NAME [--cpus N] [--srun-flags FLAGS] -- train ARGS...
+//     (a sweep of independent tasks: a job per task, named NAME:i3 or NAME:d2:r5, then assembled)
 //   superpos submit --check-shared DIR [--srun-flags FLAGS]
 //   superpos job-run --record FILE --binary-sha256 HASH -- train ARGS...   (what srun starts)
 // srun and scontrol are started from argument vectors; no shell is involved.
 #include <algorithm>
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <chrono>
@@ -21,7 +23,9 @@
 #include "io/child_process.hpp"
 #include "io/read_file.hpp"
 #include "io/sha256.hpp"
+#include "train/thread_budget.hpp"
 #include "train/trainer.hpp"
+#include <csignal>
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -121,6 +125,147 @@ int check_shared(const fs::path& dir, const std::string& srun_flags) {
   return kExitOk;
 }
 
+// One Slurm job: srun, then Slurm's record. Made when srun exited 0, Slurm says COMPLETED (or has
+// forgotten the job) and the run's `last` file is new; otherwise the line that says why.
+struct JobOutcome {
+  int status;
+  std::string job_id, state;
+  bool made;
+};
+
+JobOutcome run_job(const std::string& name, const Request& request, const std::string& srun_flags, const fs::path& record,
+                   const std::string& binary, const std::string& binary_hash, const std::vector<std::string>& job,
+                   const fs::path& last) {
+  std::error_code ec;
+  const bool existed = fs::exists(last, ec);
+  // The run's last file before the job: made only if the job replaced it (by its time on the file
+  // system itself, so the nodes' clocks do not matter).
+  const auto before = existed ? fs::last_write_time(last, ec) : fs::file_time_type{};
+  std::vector<std::string> command = srun_args(name, request, srun_flags);
+  for (const std::string& a : {std::string("--"), binary, std::string("job-run"), std::string("--record"), record.string(),
+                               std::string("--binary-sha256"), binary_hash, std::string("--")})
+    command.push_back(a);
+  command.insert(command.end(), job.begin(), job.end());
+  JobOutcome outcome{run(command), "", "", false};
+  if (fs::exists(record, ec)) {
+    outcome.job_id = read_file(record);
+    fs::remove(record, ec);
+  }
+  outcome.state = job_state(outcome.job_id);
+  // srun exits 0 when a node fails: the run counts as made only if its last file is new.
+  const bool written = fs::exists(last, ec) && (!existed || fs::last_write_time(last, ec) != before);
+  outcome.made = outcome.status == 0 && written && (outcome.state.empty() || outcome.state == "COMPLETED");
+  return outcome;
+}
+
+void print_failure(const std::string& name, const JobOutcome& o) {
+  fmt::print(stderr, "superpos: {}: Slurm job {} ended {}{} without a new run; the previous run is kept (run make again "
+                     "to resume)\n",
+             name, o.job_id.empty() ? std::string("(never started)") : o.job_id, o.state.empty() ? std::string("UNKNOWN") : o.state,
+             o.status != 0 ? fmt::format(" (srun exit {})", o.status) : std::string());
+}
+
+// A task of a sweep as its job's name says it: the instance (own streams) or the importance decay
+// (a shared stream), and the restart when there are several.
+std::string task_label(const RunConfig& sweep, std::size_t task) {
+  const std::size_t restarts = static_cast<std::size_t>(sweep.restarts);
+  std::string label = fmt::format("{}{}", sweep.shared_stream ? "d" : "i", task / restarts);
+  if (restarts > 1) label += fmt::format(":r{}", task % restarts);
+  return label;
+}
+
+// What a task's job asks for: one instance's training, or one decay's shared-stream sweep.
+Request task_request(const RunConfig& sweep, std::size_t task, unsigned max_cpus) {
+  const std::size_t restarts = static_cast<std::size_t>(sweep.restarts);
+  RunConfig part = sweep;
+  if (sweep.shared_stream) {
+    if (!sweep.instance_decays.empty()) part.instance_decays = {sweep.instance_decays[task / restarts]};
+  } else {
+    part = instance_config(sweep, task / restarts);
+  }
+  part.restarts = 1;
+  return request_for(part, max_cpus);
+}
+
+// The parts folders of submissions that are gone (a build killed mid-way), beside OUT.
+void remove_dead_parts(const fs::path& out) {
+  const std::string prefix = "." + out.filename().string() + ".parts.";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(out.parent_path(), ec)) {
+    const std::string file = entry.path().filename().string();
+    if (!file.starts_with(prefix)) continue;
+    const long pid = std::strtol(file.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+  }
+}
+
+// A sweep whose tasks are independent (issue #26): each task is a Slurm job of its own, as many in
+// flight as make's job slots allow, each writing a part beside OUT; when every one is made, the
+// sweep is assembled from them here (superpos train --from-parts), byte-identical to the sweep
+// trained in one process, and replaces OUT whole. A failed job leaves OUT as it was.
+int submit_parts(const std::string& name, const TrainJob& what, const std::vector<std::string>& train_args,
+                 unsigned max_cpus, const std::string& srun_flags, const fs::path& out) {
+  remove_dead_parts(out);
+  const fs::path parts = out.parent_path() / fmt::format(".{}.parts.{}", out.filename().string(), ::getpid());
+  std::error_code ec;
+  fs::remove_all(parts, ec);
+  fs::create_directories(parts);
+  // The part's command: the sweep's, with its --out replaced by the part's folder.
+  std::vector<std::string> base;
+  for (std::size_t k = 0; k < train_args.size(); ++k) {
+    if (train_args[k] == "--out") {
+      ++k;
+      continue;
+    }
+    if (!train_args[k].starts_with("--out=")) base.push_back(train_args[k]);
+  }
+  const std::string binary = this_binary(), binary_hash = sha256_hex(read_file(binary));
+  std::vector<JobOutcome> outcomes(what.tasks);
+  std::vector<char> started(what.tasks, 0);  // char, not bool: written from several threads
+  // After a failed job no further one starts (the sweep cannot be made); those in flight finish.
+  std::atomic<bool> failed = false;
+  ThreadBudget budget(0);  // make's free job slots: JOBS (or -j) bounds the jobs in flight
+  const auto errors = run_on_threads(what.tasks, budget.threads(), [&](std::size_t task) {
+    if (failed) return;
+    started[task] = 1;
+    const fs::path folder = parts / fmt::format("t{}", task);
+    std::vector<std::string> job = {"train"};
+    job.insert(job.end(), base.begin(), base.end());
+    for (const std::string& a : {std::string("--out"), folder.string(), std::string("--part"), std::to_string(task)})
+      job.push_back(a);
+    outcomes[task] = run_job(fmt::format("{}:{}", name, task_label(what.config, task)),
+                             task_request(what.config, task, max_cpus), srun_flags,
+                             parts / fmt::format(".t{}.job", task), binary, binary_hash, job, folder / "part.json");
+    if (!outcomes[task].made) failed = true;
+  });
+  int status = kExitOk;
+  std::size_t not_started = 0;
+  for (std::size_t task = 0; task < what.tasks; ++task) {
+    if (errors[task]) {
+      fs::remove_all(parts, ec);
+      std::rethrow_exception(errors[task]);
+    }
+    if (!started[task]) ++not_started;
+    if (!started[task] || outcomes[task].made) continue;
+    print_failure(fmt::format("{}:{}", name, task_label(what.config, task)), outcomes[task]);
+    if (status != kExitDiverged) status = outcomes[task].status == kExitDiverged ? kExitDiverged : kExitJobFailed;
+  }
+  if (not_started > 0)
+    fmt::print(stderr, "superpos: {}: {} of its {} jobs were not started after that\n", name, not_started, what.tasks);
+  if (status == kExitOk) {
+    std::vector<std::string> assemble = train_args;
+    for (const std::string& a : {std::string("--from-parts"), parts.string()}) assemble.push_back(a);
+    try {
+      status = train_command(assemble);
+    } catch (...) {
+      fs::remove_all(parts, ec);
+      throw;
+    }
+  }
+  fs::remove_all(parts, ec);
+  return status;
+}
+
 }  // namespace
 
 int submit_command(const std::vector<std::string>& args) {
@@ -149,38 +294,19 @@ int submit_command(const std::vector<std::string>& args) {
   const TrainJob what = train_job_of(train_args);
   const Request request = request_for(what.config, std::max(1u, vm["cpus"].as<unsigned>()));
 
-  // The job writes its id here first thing: srun does not say it, and Slurm's record is what tells
-  // a cancelled, timed-out or failed job from a finished one.
   const fs::path out = fs::absolute(what.out_dir);
   fs::create_directories(out.parent_path());
+  if (what.tasks > 1) return submit_parts(name, what, train_args, std::max(1u, vm["cpus"].as<unsigned>()), srun_flags, out);
+
+  // The job writes its id here first thing: srun does not say it, and Slurm's record is what tells
+  // a cancelled, timed-out or failed job from a finished one.
   const fs::path record = out.parent_path() / fmt::format(".{}.job.{}", out.filename().string(), ::getpid());
   const std::string binary = this_binary();
-  // The run's last file before the job: made only if the job replaced it (by its time on the file
-  // system itself, so the nodes' clocks do not matter).
   const fs::path last = out / (what.config.instance_sparsities.empty() ? "results.json" : "instances.json");
-  std::error_code ec;
-  const bool existed = fs::exists(last, ec);
-  const auto before = existed ? fs::last_write_time(last, ec) : fs::file_time_type{};
-  std::vector<std::string> command = srun_args(name, request, srun_flags);
-  for (const std::string& a : {std::string("--"), binary, std::string("job-run"), std::string("--record"), record.string(),
-                               std::string("--binary-sha256"), sha256_hex(read_file(binary)), std::string("--")})
-    command.push_back(a);
-  command.insert(command.end(), job.begin(), job.end());
-  const int status = run(command);
-  std::string job_id;
-  if (fs::exists(record, ec)) {
-    job_id = read_file(record);
-    fs::remove(record, ec);
-  }
-  const std::string state = job_state(job_id);
-  // srun exits 0 when a node fails: the run counts as made only if its last file is new.
-  const bool written = fs::exists(last, ec) && (!existed || fs::last_write_time(last, ec) != before);
-  if (status == 0 && written && (state.empty() || state == "COMPLETED")) return kExitOk;
-  fmt::print(stderr, "superpos: {}: Slurm job {} ended {}{} without a new run; the previous run is kept (run make again "
-                     "to resume)\n",
-             name, job_id.empty() ? std::string("(never started)") : job_id, state.empty() ? std::string("UNKNOWN") : state,
-             status != 0 ? fmt::format(" (srun exit {})", status) : std::string());
-  return status == kExitDiverged ? kExitDiverged : kExitJobFailed;
+  const JobOutcome outcome = run_job(name, request, srun_flags, record, binary, sha256_hex(read_file(binary)), job, last);
+  if (outcome.made) return kExitOk;
+  print_failure(name, outcome);
+  return outcome.status == kExitDiverged ? kExitDiverged : kExitJobFailed;
 }
 
 int job_run_command(const std::vector<std::string>& args) {

@@ -27,6 +27,7 @@ int train_command(const std::vector<std::string>& args);
 struct TrainJob {
   RunConfig config;
   std::string out_dir;
+  std::size_t tasks = 0;  // a sweep's independent tasks (train --part T), 0 for a single run
 };
 TrainJob train_job_of(const std::vector<std::string>& train_args);
 int submit_command(const std::vector<std::string>& args);
