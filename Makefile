@@ -547,19 +547,24 @@ crosscheck: $(BIN)
 # number floor, a larger model, the report's robustness runs under make -j2, and the paper's sweeps
 # whole on 1 and 2 threads beside the notebook on a GPU (report/anchors/, measured elsewhere). Writes
 # $(BENCH)/bench.csv and bench.md; the next `make report` puts the table in its appendix.
+# The robustness runs as make report trains them: here on two cores, or with CLUSTER=slurm as Slurm
+# jobs, JOBS (default: this machine's cores) in flight, which times the cluster's throughput.
+BENCH_JOBS := $(if $(filter slurm,$(CLUSTER)),$(or $(JOBS),$(NPROC)),2)
+BENCH_HOW := make -j$(BENCH_JOBS)$(if $(filter slurm,$(CLUSTER)), CLUSTER=slurm)
 bench: $(BIN) $(HASHES)/trainer.hash
 	@rm -rf $(BENCH)/seeds
 	@mkdir -p $(BENCH)
-	@echo "superpos bench: training the $(words $(BENCH_SEED_RUNS)) robustness runs with make -j2"
+	@echo "superpos bench: training the $(words $(BENCH_SEED_RUNS)) robustness runs with $(BENCH_HOW)"
 	@started=$$(date +%s%N); \
-	  $(MAKE) --no-print-directory -j2 bench-seed-runs >/dev/null || exit 1; \
+	  $(MAKE) --no-print-directory -j$(BENCH_JOBS) bench-seed-runs >/dev/null || exit 1; \
 	  finished=$$(date +%s%N); \
 	  echo $$(( (finished - started) / 1000000 )) > $(BENCH)/seed-runs-ms.txt
 	@rm -rf $(BENCH)/seeds
 	$(BIN) bench $(CONFIG_FILES:%=--config %) --repeats 9 --scaling \
 	  $(PAPER_CONFIGS:%=--paper-sweep %) --anchors $(REPORT_DIR)/anchors/notebook_sweeps_h200.jsonl \
 	  --torch tests/reference/torch_reference.py --out $(BENCH) \
-	  --seed-runs $(words $(BENCH_SEED_RUNS)) --seed-runs-seconds $$(awk '{print $$1 / 1000}' $(BENCH)/seed-runs-ms.txt)
+	  --seed-runs $(words $(BENCH_SEED_RUNS)) --seed-runs-seconds $$(awk '{print $$1 / 1000}' $(BENCH)/seed-runs-ms.txt) \
+	  --seed-runs-how '$(BENCH_HOW)'
 
 bench-seed-runs: $(BENCH_SEED_RUNS)
 

@@ -25,7 +25,10 @@ TEST_CASE("The bench table derives speed-up, steps/s and the floor ratio from th
   const std::string md = bench_markdown({row}, SeedRunsTiming{64, 7.25});
   CHECK(md.find("| relu_09 | 5 x 2 | 10000 | 0.200 | 6.000 | 30.0x | 50000 | 0.100 | 2.00 | 10 / 290 |") !=
         std::string::npos);
-  CHECK(md.find("64 robustness runs") != std::string::npos);
+  CHECK(md.find("64 robustness runs, trained by `make -j2`") != std::string::npos);
+  // On a cluster the line says how they were trained.
+  CHECK(bench_markdown({row}, SeedRunsTiming{64, 7.25, "make -j64 CLUSTER=slurm"}).find("trained by `make -j64 CLUSTER=slurm`") !=
+        std::string::npos);
 
   // A larger model's row also has PyTorch on every core, after the one-thread time.
   row.torch_all_threads = ProcessMeasure{4.5, 300.0};

@@ -214,8 +214,8 @@ std::string bench_markdown(const std::vector<BenchRow>& rows, const std::optiona
                       sweep->all_threads.median(), sweep->threads, sweep->one_thread.median() / sweep->all_threads.median(),
                       sweep->one_thread.seconds.size());
   if (seed_runs)
-    md += fmt::format("\nThe report's {} robustness runs, trained by `make -j2` as `make report` does: {:.1f} s "
-                      "in all.\n", seed_runs->runs, seed_runs->seconds);
+    md += fmt::format("\nThe report's {} robustness runs, trained by `{}` as `make report` does: {:.1f} s in all.\n",
+                      seed_runs->runs, seed_runs->how, seed_runs->seconds);
   return md;
 }
 

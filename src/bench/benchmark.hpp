@@ -63,6 +63,7 @@ std::string bench_csv(const std::vector<BenchRow>& rows);
 struct SeedRunsTiming {
   int runs = 0;
   double seconds = 0.0;
+  std::string how = "make -j2";  // the command that trained them: make bench's, or on a Slurm cluster
 };
 // A sweep timed on one thread and on every core.
 struct SweepTiming {

@@ -30,6 +30,7 @@ int bench_command(const std::vector<std::string>& args) {
       "torch", po::value<std::string>(), "the PyTorch reference script (tests/reference/torch_reference.py)")(
       "seed-runs", po::value<int>(), "with --seed-runs-seconds: how many robustness runs `make -j2` trained")(
       "seed-runs-seconds", po::value<double>(), "how long they took")(
+      "seed-runs-how", po::value<std::string>()->default_value("make -j2"), "the command that trained them (make bench's)")(
       "paper-sweep", po::value<std::vector<std::string>>(), "one of the paper's sweeps (report/paper/*.ini), timed whole "
       "on 1 and 2 threads, repeatable")(
       "anchors", po::value<std::string>(), "JSON lines of the notebook's times on a GPU, measured elsewhere "
@@ -146,7 +147,8 @@ int bench_command(const std::vector<std::string>& args) {
   if (!paper_rows.empty()) write_file_atomically(out_dir / "sweeps.csv", paper_sweeps_csv(paper_rows));
   std::optional<SeedRunsTiming> seed_runs;
   if (vm.count("seed-runs") && vm.count("seed-runs-seconds"))
-    seed_runs = SeedRunsTiming{vm["seed-runs"].as<int>(), vm["seed-runs-seconds"].as<double>()};
+    seed_runs = SeedRunsTiming{vm["seed-runs"].as<int>(), vm["seed-runs-seconds"].as<double>(),
+                               vm["seed-runs-how"].as<std::string>()};
   const std::string table = bench_markdown(rows, seed_runs, sweep) + (paper_rows.empty() ? "" : paper_sweeps_markdown(paper_rows));
   write_file_atomically(out_dir / "bench.md", table);
   std::cout << table;
