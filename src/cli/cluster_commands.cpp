@@ -25,7 +25,6 @@
 #include "io/sha256.hpp"
 #include "train/thread_budget.hpp"
 #include "train/trainer.hpp"
-#include <csignal>
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -187,26 +186,14 @@ Request task_request(const RunConfig& sweep, std::size_t task, unsigned max_cpus
   return request_for(part, max_cpus);
 }
 
-// The parts folders of submissions that are gone (a build killed mid-way), beside OUT.
-void remove_dead_parts(const fs::path& out) {
-  const std::string prefix = "." + out.filename().string() + ".parts.";
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(out.parent_path(), ec)) {
-    const std::string file = entry.path().filename().string();
-    if (!file.starts_with(prefix)) continue;
-    const long pid = std::strtol(file.c_str() + prefix.size(), nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
-  }
-}
-
 // A sweep whose tasks are independent (issue #26): each task is a Slurm job of its own, as many in
 // flight as make's job slots allow, each writing a part beside OUT; when every one is made, the
 // sweep is assembled from them here (superpos train --from-parts), byte-identical to the sweep
 // trained in one process, and replaces OUT whole. A failed job leaves OUT as it was.
 int submit_parts(const std::string& name, const TrainJob& what, const std::vector<std::string>& train_args,
                  unsigned max_cpus, const std::string& srun_flags, const fs::path& out) {
-  remove_dead_parts(out);
-  const fs::path parts = out.parent_path() / fmt::format(".{}.parts.{}", out.filename().string(), ::getpid());
+  // .NAME.parts.tmp.PID beside OUT: temporary_path_for also removes those of builds killed mid-way.
+  const fs::path parts = temporary_path_for(fs::path(out.string() + ".parts"));
   std::error_code ec;
   fs::remove_all(parts, ec);
   fs::create_directories(parts);
@@ -292,7 +279,6 @@ int submit_command(const std::vector<std::string>& args) {
   const std::string name = vm["name"].as<std::string>();
   const std::vector<std::string> train_args(job.begin() + 1, job.end());
   const TrainJob what = train_job_of(train_args);
-  const Request request = request_for(what.config, std::max(1u, vm["cpus"].as<unsigned>()));
 
   const fs::path out = fs::absolute(what.out_dir);
   fs::create_directories(out.parent_path());
@@ -303,6 +289,7 @@ int submit_command(const std::vector<std::string>& args) {
   const fs::path record = out.parent_path() / fmt::format(".{}.job.{}", out.filename().string(), ::getpid());
   const std::string binary = this_binary();
   const fs::path last = out / (what.config.instance_sparsities.empty() ? "results.json" : "instances.json");
+  const Request request = request_for(what.config, std::max(1u, vm["cpus"].as<unsigned>()));
   const JobOutcome outcome = run_job(name, request, srun_flags, record, binary, sha256_hex(read_file(binary)), job, last);
   if (outcome.made) return kExitOk;
   print_failure(name, outcome);

@@ -149,6 +149,7 @@ void write_sweep(const RunConfig& sweep, const KeptRuns& kept, const std::filesy
 // stream, or each restart of each importance decay with a shared one (its instances share draws).
 // A whole sweep trains them on threads; superpos submit runs each as a Slurm job of its own
 // (--part) and assembles the sweep from their folders (--from-parts), the same folder either way.
+// A single run (no instances) has none.
 std::size_t task_count(const RunConfig& sweep) {
   const std::size_t restarts = static_cast<std::size_t>(sweep.restarts);
   if (sweep.shared_stream) return std::max<std::size_t>(1, sweep.instance_decays.size()) * restarts;
@@ -391,8 +392,7 @@ TrainJob train_job_of(const std::vector<std::string>& args) {
   bool wants_help = false;
   const ParsedRun parsed = parse(args, own, wants_help);
   if (wants_help || !parsed.options.count("out")) throw InputError("command line: superpos submit -- train needs --config and --out");
-  const bool is_sweep = parsed.config.shared_stream || !parsed.config.instance_sparsities.empty();
-  return {parsed.config, parsed.options["out"].as<std::string>(), is_sweep ? task_count(parsed.config) : 0};
+  return {parsed.config, parsed.options["out"].as<std::string>(), task_count(parsed.config)};
 }
 
 int train_command(const std::vector<std::string>& args) {
@@ -405,7 +405,8 @@ int train_command(const std::vector<std::string>& args) {
   ensure_output_directory(out_dir);
   check_directory_replaceable(out_dir, is_run_file);
   check_disk_space(out_dir, run_folder_bytes(parsed.config.train) * std::max<std::size_t>(1, instance_count(parsed.config)));
-  const bool is_sweep = parsed.config.shared_stream || !parsed.config.instance_sparsities.empty();
+  // A shared stream always has instances (config validation): a sweep is a config with instances.
+  const bool is_sweep = instance_count(parsed.config) > 0;
   if ((parsed.options.count("part") || parsed.options.count("from-parts")) && !is_sweep)
     throw InputError(fmt::format("command line: --part and --from-parts are for a sweep; {} is a single run",
                                  parsed.options["config"].as<std::string>()));
