@@ -22,11 +22,10 @@ constexpr FigureLayout kPhone = FigureLayout::phone;
 // A page's width or a phone's.
 double layout_width(FigureLayout layout) { return layout == kPhone ? kPhoneFigureInches : kWidestFigureInches; }
 
-// A title of two parts: one line on a page, two on a phone. Double-quoted for gnuplot (the texts are
-// the program's own).
-std::string split_title(const std::string& first, const std::string& second, FigureLayout layout) {
-  return fmt::format("\"{}{}{}\"", first, layout == kPhone ? "\\n" : " ", second);
-}
+// Small multiples (the sweep panels, W W^T with the norms): five panels a row on a page, three on a
+// phone, each as wide as on the page's five, under a title of one line (two on a phone).
+int multiples_per_row(FigureLayout layout) { return layout == kPhone ? 3 : 5; }
+double multiples_header(FigureLayout layout) { return layout == kPhone ? 0.65 : 0.45; }
 
 std::vector<std::size_t> sparsity_order(const SweepResults& sweep) {
   std::vector<std::size_t> order(sweep.instances.size());
@@ -80,9 +79,8 @@ std::string fraction_lines(Gnuplot& gp) {
 
 void plot_sweep_panels(const SweepResults& sweep, const std::filesystem::path& out_stem) {
   const std::vector<std::size_t> order = sparsity_order(sweep);
-  // Five panels a row on a page, three on a phone (each as wide as on the page's five).
-  auto columns = [](FigureLayout layout) { return layout == kPhone ? 3 : 5; };
-  auto header = [](FigureLayout layout) { return layout == kPhone ? 0.65 : 0.45; };
+  const auto columns = multiples_per_row;
+  const auto header = multiples_header;
   // A row's height: the panel's side, and on a phone a gap that keeps each title off the panel above.
   auto row_height = [&](FigureLayout layout) {
     return layout_width(layout) / columns(layout) + (layout == kPhone ? 0.12 : 0.0);
@@ -123,11 +121,10 @@ void plot_sweep_panels(const SweepResults& sweep, const std::filesystem::path& o
 
 void plot_interactions_and_norms(const SweepResults& sweep, const std::filesystem::path& out_stem) {
   const std::vector<std::size_t> shown = shown_instances(sweep);
-  // A column per shown instance, its W W^T above its bars: five in a row on a page, three a row on
-  // a phone (each as wide as on the page).
+  // A column per shown instance, its W W^T above its bars, as small multiples.
   const double column = kWidestFigureInches / 5, heat = column, bars = 1.5;
-  auto per_row = [](FigureLayout layout) { return layout == kPhone ? 3 : 5; };
-  auto header = [](FigureLayout layout) { return layout == kPhone ? 0.65 : 0.45; };
+  const auto per_row = multiples_per_row;
+  const auto header = multiples_header;
   auto rows_of = [&](FigureLayout layout) {
     return (static_cast<int>(shown.size()) + per_row(layout) - 1) / per_row(layout);
   };
@@ -354,6 +351,9 @@ namespace superpos {
 
 int shown_neuron_features(const SweepResults& sweep) { return std::min(sweep.config.train.features, 40); }
 
+// Room around a neuron heatmap for its three-line title and its axes, in inches.
+constexpr double kNeuronLabelsInches = 1.15;
+
 std::vector<int> neurons_by_feature(const ToyModel& model) {
   const std::vector<NeuronReading> readings = neuron_readings(model);
   const int neurons = static_cast<int>(readings.size()), features = static_cast<int>(model.weights.rows());
@@ -378,7 +378,7 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
   // Cells as tall as they are wide up to 1.5 in of heatmap, so three rows and the caption fit a page;
   // room for the axis labels.
   auto panel_height_of = [&](FigureLayout layout) {
-    return std::min(layout_width(layout) / columns_of(layout) * neurons / features, 1.5) + 1.15;
+    return std::min(layout_width(layout) / columns_of(layout) * neurons / features, 1.5) + kNeuronLabelsInches;
   };
   auto canvas_of = [&](FigureLayout layout) {
     const int rows = (count + columns_of(layout) - 1) / columns_of(layout);
@@ -416,7 +416,7 @@ void plot_neuron_weights(const SweepResults& sweep, const Thresholds& t, const s
                         std::max(1, features / 4), std::max(1, neurons / 4));
       gp << (row == rows - 1 ? "set xlabel 'feature' offset 0,0.6\n" : "unset xlabel\n");
       // The full axis label where the heatmap is tall enough to hold it, else its first word.
-      const bool tall = panel_height - 1.15 >= 1.3;
+      const bool tall = panel_height - kNeuronLabelsInches >= 1.3;
       gp << (column != 0 ? "unset ylabel\n"
              : tall      ? "set ylabel 'neuron (by feature)' offset 1.5,0\n"
                          : "set ylabel 'neuron' offset 1.5,0\n");

@@ -121,6 +121,10 @@ void draw_figure(const std::filesystem::path& path, FigureFormat format, Canvas 
   commit_file(temporary, path);
 }
 
+std::string split_title(const std::string& first, const std::string& second, FigureLayout layout) {
+  return fmt::format("\"{}{}{}\"", first, layout == FigureLayout::phone ? "\\n" : " ", second);
+}
+
 std::string few_xtics(double last) {
   const double raw = std::max(1.0, last / 3.0);
   const double power = std::pow(10.0, std::floor(std::log10(raw)));

@@ -33,6 +33,10 @@ enum class FigureLayout { page, phone };
 void draw_page_and_phone(const std::filesystem::path& stem, const std::function<Canvas(FigureLayout)>& canvas,
                          const std::function<void(Gnuplot&, FigureLayout)>& draw);
 
+// A title of two parts as a double-quoted gnuplot string: one line on a page, two on a phone. The
+// parts are the program's own text, or names validated to letters, digits, '_', '.' and '-'.
+std::string split_title(const std::string& first, const std::string& second, FigureLayout layout);
+
 // "set xtics 0,STEP": three or four labels from 0 to `last`, STEP 1, 2 or 5 times a power of ten; a
 // phone's 390 px holds no more step counts such as "10000" side by side.
 std::string few_xtics(double last);

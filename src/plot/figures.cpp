@@ -85,8 +85,10 @@ void draw_weights(Gnuplot& gp, const RunResults& run, FigureLayout layout) {
   const int dims = shown_dimensions(run);
   const bool phone = layout == FigureLayout::phone;
   if (dims <= 2) {
-    gp << fmt::format("set title \"rows of W, {} seed {}{}(point size grows with norm)\" noenhanced\n", run.config.name,
-                      run.config.train.seed, phone ? "\\n" : " ");
+    gp << "set title "
+       << split_title(fmt::format("rows of W, {} seed {}", run.config.name, run.config.train.seed),
+                      "(point size grows with norm)", layout)
+       << " noenhanced\n";
     plot_rows(gp, run, 0, 1, true, layout);
     return;
   }
@@ -99,8 +101,8 @@ void draw_weights(Gnuplot& gp, const RunResults& run, FigureLayout layout) {
   const double panel_width = phone ? 1.0 : 3.0 / canvas.width_in;
   const double panel_inches = phone ? kPhonePanelInches : 3.0;
   const double key = phone ? kPhoneKeyLineInches * run.config.train.features + 0.3 : 0.0;
-  gp << (phone ? "set multiplot title \"rows of W on pairs of hidden dimensions\\n(size grows with norm)\"\n"
-               : "set multiplot title 'rows of W on pairs of hidden dimensions (size grows with norm)'\n");
+  gp << "set multiplot title " << split_title("rows of W on pairs of hidden dimensions", "(size grows with norm)", layout)
+     << "\n";
   int panel = 0;
   for (int a = 0; a < dims; ++a)
     for (int b = a + 1; b < dims; ++b, ++panel) {
@@ -153,8 +155,7 @@ void draw_interference(Gnuplot& gp, const RunResults& run) {
 
 void draw_loss(Gnuplot& gp, const RunResults& run, FigureLayout layout) {
   const bool phone = layout == FigureLayout::phone;
-  gp << (phone ? "set title \"training loss per batch (log scale)\\nand learning rate\"\n"
-               : "set title 'training loss per batch (log scale) and learning rate'\n");
+  gp << "set title " << split_title("training loss per batch (log scale)", "and learning rate", layout) << "\n";
   gp << "set xlabel 'step'\nset ylabel 'loss'\nset logscale y\nset grid lc rgb '#dddddd'\n";
   // Labelled ticks at 1, 2 and 5 of each decade: a log axis marked only 0.1 and 1 cannot be read.
   gp << "set ytics nomirror (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)\nset format y '%g'\n";
@@ -197,8 +198,8 @@ void draw_seed_grid(Gnuplot& gp, const std::string& config_name, const std::vect
   for (const SeedPanel& p : panels) longest = std::max(longest, p.run->model.weights.cast<double>().rowwise().norm().maxCoeff());
   const double reach = std::max(1.2, 1.1 * longest);
   // The name is letters, digits, '_', '.' and '-' (config validation): safe in a gnuplot string.
-  gp << fmt::format("set multiplot title \"{}:{}rows of W on each seed (red: a claim of it fails)\" noenhanced\n",
-                    config_name, layout == FigureLayout::phone ? "\\n" : " ");
+  gp << "set multiplot title " << split_title(config_name + ":", "rows of W on each seed (red: a claim of it fails)", layout)
+     << " noenhanced\n";
   gp << "unset key\nunset tics\nunset xlabel\nunset ylabel\n";
   gp << "set lmargin 0.6\nset rmargin 0.6\nset bmargin 0.6\nset tmargin 1.6\n";
   gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
@@ -241,12 +242,8 @@ void plot_weights_change(const RunResults& before, const RunResults& after, cons
     gp << "set size ratio -1\nset grid lc rgb '#dddddd'\n";
     gp << fmt::format("set xrange [{0}:{1}]\nset yrange [{0}:{1}]\n", -reach, reach);
     gp << "set xlabel 'hidden dim 0'\nset ylabel 'hidden dim 1'\n";
-    if (layout == FigureLayout::page) {
-      gp << "set key outside right center\nset title 'rows of W: previous version (hollow) and this one (filled)'\n";
-    } else {
-      gp << "set key below horizontal samplen 1\n"
-            "set title \"rows of W: previous version (hollow)\\nand this one (filled)\"\n";
-    }
+    gp << (layout == FigureLayout::page ? "set key outside right center\n" : "set key below horizontal samplen 1\n");
+    gp << "set title " << split_title("rows of W: previous version (hollow)", "and this one (filled)", layout) << "\n";
     const Eigen::Index rows = std::max(a.rows(), b.rows());
     std::string plot = "plot ";
     for (Eigen::Index i = 0; i < rows; ++i) {
