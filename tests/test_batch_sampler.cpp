@@ -27,8 +27,8 @@ TEST_CASE("A sparse batch is drawn exactly as randn(B, N) * (rand(B, N) > p)", "
 TEST_CASE("Every batch shape is the masked draws, feature by feature, whatever path the transpose takes",
           "[batch]") {
   // The draws are torch's (tested above at 1024 x 5); this checks the masking and the transpose:
-  // blocks of 8 (under 16 features), tiles of 16 x 16 with the features past the last whole tile
-  // gathered, and batches that end part-way through a block.
+  // blocks of 8 (under 16 features), tiles of 16 x 16 with a last tile that overlaps the one
+  // before (37, 100 and 17 features), and batches that end part-way through a block.
   struct Shape {
     long batch, features;
   };

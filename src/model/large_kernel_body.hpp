@@ -71,9 +71,16 @@ template <typename V>
   gather_all<V>(lists.start.data(), lists.sample.data(), lists.value.data(), features, rows, stride, out_rows);
 }
 
+// Counted in 32-bit lanes, a chunk of at most 2^30 entries at a time: with one size_t counter the
+// loop widened every comparison to 64 bits, several percent of a step at 200 x 20.
 inline std::size_t count_nonzero(const float* values, std::size_t count) {
   std::size_t nonzero = 0;
-  for (std::size_t p = 0; p < count; ++p) nonzero += values[p] != 0.0f;
+  for (std::size_t from = 0; from < count; from += std::size_t{1} << 30) {
+    const std::size_t to = std::min(count, from + (std::size_t{1} << 30));
+    std::uint32_t chunk = 0;
+    for (std::size_t p = from; p < to; ++p) chunk += values[p] != 0.0f;
+    nonzero += chunk;
+  }
   return nonzero;
 }
 
