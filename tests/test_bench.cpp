@@ -54,3 +54,44 @@ TEST_CASE("The random-number floor draws a whole run's stream", "[bench]") {
   REQUIRE(floor.seconds.size() == 3);
   CHECK(floor.median() > 0.0);
 }
+
+TEST_CASE("The products floor counts z whole and the other four products over their nonzero shares", "[bench]") {
+  // 1,024 x 200 x 20 is 4,096,000 multiply-adds a product.
+  CHECK(unskippable_fmas_per_step(1024, 200, 20, {}) == 5.0 * 4'096'000);
+  CHECK(unskippable_fmas_per_step(1024, 200, 20, {0.05, 0.4}) == Approx((1.0 + 0.1 + 0.8) * 4'096'000));
+  // From a sweep's timing.json: instance 0 counted by the large kernel, instance 1 not (null), and
+  // an instance the file does not list at all: the last two are dense.
+  TrainSettings settings;
+  settings.batch = 1024;
+  settings.features = 200;
+  settings.hidden = 20;
+  settings.steps = 10;
+  const std::string timing = R"({"per_instance": [{"input_nonzero": 0.05, "grad_nonzero": 0.4},
+                                                   {"input_nonzero": null, "grad_nonzero": null}]})";
+  CHECK(sweep_unskippable_fmas(settings, 3, timing) == Approx((1.9 + 5.0 + 5.0) * 4'096'000 * 10));
+
+  // In the table: seconds on both cores at the measured peak, and the count; the draws floor halved
+  // for instances with their own streams.
+  PaperSweepRow row;
+  row.name = "geometry_200x20";
+  row.instances = 3;
+  row.features = 200;
+  row.hidden = 20;
+  row.steps = 10;
+  row.one_thread.seconds = {2.0};
+  row.two_threads.seconds = {1.0};
+  row.floor_seconds = 0.8;
+  row.unskippable_fmas = 4e12;
+  const std::string md = paper_sweeps_markdown({row}, FmaPeak{1e11, "AVX-512"});
+  CHECK(md.find("| 0.4 s | 20.0 s (4 T) |") != std::string::npos);
+  CHECK(md.find("100.0 G multiply-adds a second a core (AVX-512, 200 GFLOP/s") != std::string::npos);
+  // Without a timed peak (no AVX2) there is no products floor, rather than one made up.
+  CHECK(paper_sweeps_markdown({row}, FmaPeak{}).find("| 0.4 s | — |") != std::string::npos);
+}
+
+TEST_CASE("This machine's multiply-add peak is timed, not assumed", "[bench]") {
+  const FmaPeak peak = measure_fma_peak();
+  INFO(peak.width << ": " << peak.per_second);
+  if (peak.width == "scalar") CHECK(peak.per_second == 0.0);
+  else CHECK(peak.per_second > 1e9);  // any AVX2 core does billions a second
+}

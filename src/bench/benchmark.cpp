@@ -38,15 +38,16 @@ double Timing::min() const { return seconds.empty() ? 0.0 : *std::min_element(se
 double Timing::max() const { return seconds.empty() ? 0.0 : *std::max_element(seconds.begin(), seconds.end()); }
 
 Timing time_training_processes(const std::vector<std::string>& train_argv, const std::string& out_dir,
-                               int repeats, double& peak_rss_mb) {
+                               int repeats, double& peak_rss_mb, std::string* last_timing) {
   Timing timing;
   peak_rss_mb = 0.0;
   for (int r = 0; r < repeats; ++r) {
     std::string ignored;
     peak_rss_mb = std::max(peak_rss_mb, run_child(train_argv, ignored));
-    std::ifstream timing_file(std::filesystem::path(out_dir) / "timing.json");
+    const std::string text = read_file((std::filesystem::path(out_dir) / "timing.json").string());
+    if (last_timing) *last_timing = text;
     // A single model reports its training loop; a sweep, all its instances from first to last.
-    const nlohmann::json reported = nlohmann::json::parse(timing_file);
+    const nlohmann::json reported = nlohmann::json::parse(text);
     timing.seconds.push_back(reported.contains("loop_seconds") ? reported.at("loop_seconds").get<double>()
                                                                : reported.at("sweep_seconds").get<double>());
   }
@@ -241,6 +242,26 @@ double sweep_floor_seconds(const TrainSettings& settings, int instances, bool sh
   return per_step * static_cast<double>(settings.steps) * (shared_stream ? 1 : instances);
 }
 
+double sweep_unskippable_fmas(const TrainSettings& settings, int instances, const std::string& timing_json) {
+  const nlohmann::json timing = nlohmann::json::parse(timing_json);
+  const nlohmann::json reported = timing.value("per_instance", nlohmann::json::array());
+  double fmas = 0.0;
+  for (int k = 0; k < instances; ++k) {
+    // The large kernel counts its nonzeros (null when it did not run); the others skip nothing.
+    NonzeroShares shares;
+    if (static_cast<std::size_t>(k) < reported.size()) {
+      const nlohmann::json& instance = reported[static_cast<std::size_t>(k)];
+      if (instance.contains("input_nonzero") && instance["input_nonzero"].is_number())
+        shares.input = instance["input_nonzero"].get<double>();
+      if (instance.contains("grad_nonzero") && instance["grad_nonzero"].is_number())
+        shares.grad = instance["grad_nonzero"].get<double>();
+    }
+    fmas += unskippable_fmas_per_step(settings.batch, settings.features, settings.hidden, shares) *
+            static_cast<double>(settings.steps);
+  }
+  return fmas;
+}
+
 namespace {
 
 // The anchor for `sweep` at `steps` from the JSON-lines file, if it has one.
@@ -285,9 +306,12 @@ PaperSweepRow time_paper_sweep(const std::string& binary, const std::string& con
                                     "--restarts", "1", "--out", scratch, "--quiet"};
   };
   double ignored_rss = 0.0;
+  std::string timing_json;
   row.one_thread = time_training_processes(argv(1), scratch, repeats, ignored_rss);
-  row.two_threads = time_training_processes(argv(2), scratch, repeats, ignored_rss);
+  row.two_threads = time_training_processes(argv(2), scratch, repeats, ignored_rss, &timing_json);
   row.floor_seconds = sweep_floor_seconds(config.train, row.instances, config.shared_stream);
+  if (config.train.task == Task::reconstruct)
+    row.unskippable_fmas = sweep_unskippable_fmas(config.train, row.instances, timing_json);
   if (const auto anchor = anchor_for(anchors, row.name, row.steps)) {
     row.anchor_seconds = anchor->first;
     row.anchor_device = anchor->second;
@@ -297,37 +321,52 @@ PaperSweepRow time_paper_sweep(const std::string& binary, const std::string& con
 
 std::string paper_sweeps_csv(const std::vector<PaperSweepRow>& rows) {
   std::string csv = "sweep,instances,features,hidden,steps,superpos_1_thread_s,superpos_2_threads_s,draws_floor_1_core_s,"
-                    "notebook_gpu_s_measured_elsewhere,gpu\n";
+                    "unskippable_fmas,notebook_gpu_s_measured_elsewhere,gpu\n";
   for (const PaperSweepRow& r : rows)
-    csv += fmt::format("{},{},{},{},{},{:.3f},{:.3f},{:.3f},{},{}\n", r.name, r.instances, r.features, r.hidden, r.steps,
-                       r.one_thread.median(), r.two_threads.median(), r.floor_seconds,
+    csv += fmt::format("{},{},{},{},{},{:.3f},{:.3f},{:.3f},{},{},{}\n", r.name, r.instances, r.features, r.hidden,
+                       r.steps, r.one_thread.median(), r.two_threads.median(), r.floor_seconds,
+                       r.unskippable_fmas ? fmt::format("{:.4g}", *r.unskippable_fmas) : "",
                        r.anchor_seconds ? fmt::format("{:.3f}", *r.anchor_seconds) : "", r.anchor_device);
   return csv;
 }
 
-std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows) {
+std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows, const FmaPeak& peak) {
+  const bool have_peak = peak.per_second > 0.0;
   std::string md =
       "\nThe paper's sweeps (`report/paper/`) at their configured steps, on 1 and 2 threads of this machine: "
       "`superpos train`'s own time for the sweep, from the first instance's start to the last one's end (the "
       "held-out evaluations included; process start-up and writing the folder not). The GPU column is the Anthropic notebook's own training loop on a data-centre "
       "GPU, **measured elsewhere** (`report/anchors/`), not on this machine. The target: every sweep within a third "
-      "of the GPU's time on 2 threads, the geometry sweep within the GPU's time. The floor is the random draws "
-      "alone on one core (the stream must be PyTorch's, bit for bit).\n\n"
-      "| sweep | instances | size | steps | notebook on GPU (elsewhere) | superpos 1 thread | superpos 2 threads | "
-      "2 threads / GPU | target | draws floor (1 core) |\n"
-      "|---|--:|---|--:|--:|--:|--:|--:|---|--:|\n";
+      "of the GPU's time on 2 threads, the geometry sweep within the GPU's time.\n\n"
+      "Two floors under any trainer on 2 cores. The draws: the sweep's random numbers alone (the stream must be "
+      "PyTorch's, bit for bit), timed on one core and halved where the instances draw their own streams (a shared "
+      "stream is one sequence). The products: the multiply-adds no kernel can skip, z = h W^T whole and the other "
+      "four products over the nonzero shares of the input and of d loss / d z that each instance's training reported, ";
+  md += have_peak ? fmt::format("at this machine's measured peak of {:.1f} G multiply-adds a second a core ({}, {:.0f} "
+                                "GFLOP/s; `superpos bench` times a loop of nothing else), on both cores.",
+                                peak.per_second / 1e9, peak.width, 2.0 * peak.per_second / 1e9)
+                  : std::string("at a peak this machine's vector units could not be timed for (no AVX2): not shown.");
+  md += " A target below the two floors together cannot be met on this machine with float32 arithmetic.\n\n"
+        "| sweep | instances | size | steps | notebook on GPU (elsewhere) | superpos 1 thread | superpos 2 threads | "
+        "2 threads / GPU | target | draws floor (2 cores) | products floor (2 cores) |\n"
+        "|---|--:|---|--:|--:|--:|--:|--:|---|--:|--:|\n";
   for (const PaperSweepRow& r : rows) {
     const double two = r.two_threads.median();
     const bool geometry = r.name.rfind("geometry", 0) == 0;
-    std::string target = "—", ratio = "—", gpu = "—";
+    std::string target = "—", ratio = "—", gpu = "—", products = "—";
     if (r.anchor_seconds) {
       const double limit = geometry ? *r.anchor_seconds : *r.anchor_seconds / 3.0;
       target = fmt::format("≤ {:.1f} s: {}", limit, two <= limit ? "met" : "**not met**");
       ratio = fmt::format("{:.2f}", two / *r.anchor_seconds);
       gpu = fmt::format("{:.1f} s ({})", *r.anchor_seconds, r.anchor_device);
     }
-    md += fmt::format("| {} | {} | {} x {} | {} | {} | {:.1f} s | {:.1f} s | {} | {} | {:.1f} s |\n", r.name, r.instances,
-                      r.features, r.hidden, r.steps, gpu, r.one_thread.median(), two, ratio, target, r.floor_seconds);
+    if (r.unskippable_fmas && have_peak)
+      products = fmt::format("{:.1f} s ({:.3g} T)", *r.unskippable_fmas / (2.0 * peak.per_second),
+                             *r.unskippable_fmas / 1e12);
+    const double draws = r.shared_stream ? r.floor_seconds : r.floor_seconds / 2.0;
+    md += fmt::format("| {} | {} | {} x {} | {} | {} | {:.1f} s | {:.1f} s | {} | {} | {:.1f} s | {} |\n", r.name,
+                      r.instances, r.features, r.hidden, r.steps, gpu, r.one_thread.median(), two, ratio, target, draws,
+                      products);
   }
   return md;
 }

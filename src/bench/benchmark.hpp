@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/fma_peak.hpp"
 #include "io/config.hpp"
 
 namespace superpos {
@@ -19,9 +20,10 @@ struct Timing {
 
 // Runs `superpos train` (argv, ending in --out DIR) `repeats` times as child processes: the time of
 // each is the training loop alone, as its timing.json reports it; `peak_rss_mb` receives the
-// largest peak resident memory of those processes. Removes DIR afterwards.
+// largest peak resident memory of those processes. Removes DIR afterwards; `last_timing`, when
+// given, receives the last run's timing.json.
 Timing time_training_processes(const std::vector<std::string>& train_argv, const std::string& out_dir,
-                               int repeats, double& peak_rss_mb);
+                               int repeats, double& peak_rss_mb, std::string* last_timing = nullptr);
 
 // The floor under any trainer on this stream: every batch's randn and rand, with no model, timed
 // like the training loop (seeding, skipping to the offset and the Xavier draw come before the clock
@@ -84,6 +86,10 @@ struct PaperSweepRow {
   bool shared_stream = false;
   Timing one_thread, two_threads;
   double floor_seconds = 0.0;          // the draws alone, one core
+  // The multiply-adds no kernel can skip over the whole sweep (bench/fma_peak.hpp), from each
+  // instance's nonzero shares as its training reported them; empty for another model than the
+  // toy model's (the computation task).
+  std::optional<double> unskippable_fmas;
   std::optional<double> anchor_seconds;  // the notebook on the GPU, from the anchors file
   std::string anchor_device;             // e.g. "NVIDIA H200"
 };
@@ -95,7 +101,11 @@ PaperSweepRow time_paper_sweep(const std::string& binary, const std::string& con
 // The draws of `steps` steps of one sweep instance's stream (or the shared stream), timed over at
 // most `sample_steps` steps and scaled: the floor under any trainer on this stream.
 double sweep_floor_seconds(const TrainSettings& settings, int instances, bool shared_stream, long sample_steps = 300);
-std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows);
+// `peak`: this machine's measured multiply-add rate, for the products floor on 2 cores.
+std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows, const FmaPeak& peak);
+// The sweep's unskippable multiply-adds from its timing.json (`per_instance` shares where the
+// kernel counted them, dense where it did not).
+double sweep_unskippable_fmas(const TrainSettings& settings, int instances, const std::string& timing_json);
 std::string paper_sweeps_csv(const std::vector<PaperSweepRow>& rows);
 
 }  // namespace superpos

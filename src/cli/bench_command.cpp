@@ -149,7 +149,8 @@ int bench_command(const std::vector<std::string>& args) {
   if (vm.count("seed-runs") && vm.count("seed-runs-seconds"))
     seed_runs = SeedRunsTiming{vm["seed-runs"].as<int>(), vm["seed-runs-seconds"].as<double>(),
                                vm["seed-runs-how"].as<std::string>()};
-  const std::string table = bench_markdown(rows, seed_runs, sweep) + (paper_rows.empty() ? "" : paper_sweeps_markdown(paper_rows));
+  const std::string table = bench_markdown(rows, seed_runs, sweep) +
+                            (paper_rows.empty() ? "" : paper_sweeps_markdown(paper_rows, measure_fma_peak()));
   write_file_atomically(out_dir / "bench.md", table);
   std::cout << table;
   return kExitOk;
