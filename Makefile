@@ -121,6 +121,8 @@ paper_config = $(word 2,$(subst =, ,$(filter $(1)=%,$(PAPER_CHAPTERS))))
 PAPER_NAMES := $(foreach c,$(PAPER_CHAPTERS),$(word 2,$(subst =, ,$(c))))
 PAPER_CONFIGS := $(PAPER_NAMES:%=$(PAPER_DIR)/%.ini)
 PAPER_RUNS := $(PAPER_NAMES:%=$(OUT)/paper-runs/%/instances.json)
+# Each run's config as it was last trained from (the stamp rules under "training").
+CONFIG_STAMPS := $(CONFIG_NAMES:%=$(HASHES)/configs/%.ini) $(PAPER_NAMES:%=$(HASHES)/paper-configs/%.ini)
 PAPER_SEED_RUNS := $(foreach s,$(SEED_NUMBERS),$(foreach r,$(PAPER_SEEDED),$(OUT)/paper-seeds/s$(s)/$(call paper_config,$(r))/instances.json)) \
   $(foreach s,$(COSTLY_SEED_NUMBERS),$(foreach r,$(PAPER_COSTLY),$(OUT)/paper-seeds/s$(s)/$(call paper_config,$(r))/instances.json))
 # superpos paper's --seeded: every role, the costly ones with their seed count.
@@ -177,7 +179,8 @@ report:
 	  echo "superpos: $$(cat $(OUT)/report/summary.txt)"
 endif
 
-compile-stage: $(HASHES)/trainer.hash $(HASHES)/plot.hash $(HASHES)/report.hash $(HASHES)/paper.hash
+compile-stage: $(HASHES)/trainer.hash $(HASHES)/plot.hash $(HASHES)/report.hash $(HASHES)/paper.hash \
+  $(CONFIG_STAMPS) $(HASHES)/paper-steps.list $(HASHES)/report-runs.list
 
 # `make status`: what make report would redo and why, one line each, building nothing (superpos
 # status, src/status/build_status.hpp). Every run and sweep make report builds, as KIND:DIR:CONFIG
@@ -340,38 +343,55 @@ endif
 # on free job slots (src/train/thread_budget.hpp): make -jN and the sweeps' threads together never
 # use more than N cores. Not under -n or -q, where '+' would run the recipe.
 JOBSERVER := $(if $(DRY_RUN),,+)
-$(addprefix $(OUT)/runs/%/,$(RUN_FILES)): $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash $(CLUSTER_CHECK)
+$(addprefix $(OUT)/runs/%/,$(RUN_FILES)): $(HASHES)/configs/%.ini $(HASHES)/trainer.hash $(CLUSTER_CHECK)
 	$(call step,train $*)
-	$(JOBSERVER)$(Q)$(call train,$*) --config $< --out $(@D) --quiet
+	$(JOBSERVER)$(Q)$(call train,$*) --config $(CONFIG_DIR)/$*.ini --out $(@D) --quiet
 
 # $(1): seed, $(2): folder of seed sets (the report's, or make bench's scratch copy).
 define seed_rule
-$(addprefix $(2)/s$(1)/%/,$(RUN_FILES)): $(CONFIG_DIR)/%.ini $(HASHES)/trainer.hash $(CLUSTER_CHECK)
+$(addprefix $(2)/s$(1)/%/,$(RUN_FILES)): $(HASHES)/configs/%.ini $(HASHES)/trainer.hash $(CLUSTER_CHECK)
 	$$(call step,train $$* seed $(1))
-	$$(JOBSERVER)$$(Q)$$(call train,$$*:s$(1)) --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0
+	$$(JOBSERVER)$$(Q)$$(call train,$$*:s$(1)) --config $(CONFIG_DIR)/$$*.ini --out $$(@D) --quiet --seed $(1) --stream_offset 0
 endef
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(OUT)/seeds)))
 $(foreach s,$(SEED_NUMBERS),$(eval $(call seed_rule,$(s),$(BENCH)/seeds)))
 
 # The paper's sweeps: one folder each, replaced whole by superpos train (instances.json is its last file).
-$(OUT)/paper-runs/%/instances.json: $(PAPER_DIR)/%.ini $(HASHES)/trainer.hash $(HASHES)/paper-steps.list $(CLUSTER_CHECK)
+$(OUT)/paper-runs/%/instances.json: $(HASHES)/paper-configs/%.ini $(HASHES)/trainer.hash $(HASHES)/paper-steps.list $(CLUSTER_CHECK)
 	$(call step,train paper $*)
-	$(JOBSERVER)$(Q)$(call train,paper:$*) --config $< --out $(@D) --quiet $(PAPER_OVERRIDES)
+	$(JOBSERVER)$(Q)$(call train,paper:$*) --config $(PAPER_DIR)/$*.ini --out $(@D) --quiet $(PAPER_OVERRIDES)
 
 define paper_seed_rule
-$(OUT)/paper-seeds/s$(1)/%/instances.json: $(PAPER_DIR)/%.ini $(HASHES)/trainer.hash $(HASHES)/paper-steps.list $(CLUSTER_CHECK)
+$(OUT)/paper-seeds/s$(1)/%/instances.json: $(HASHES)/paper-configs/%.ini $(HASHES)/trainer.hash $(HASHES)/paper-steps.list $(CLUSTER_CHECK)
 	$$(call step,train paper $$* seed $(1))
-	$$(JOBSERVER)$$(Q)$$(call train,paper:$$*:s$(1)) --config $$< --out $$(@D) --quiet --seed $(1) --stream_offset 0 $(PAPER_OVERRIDES)
+	$$(JOBSERVER)$$(Q)$$(call train,paper:$$*:s$(1)) --config $(PAPER_DIR)/$$*.ini --out $$(@D) --quiet --seed $(1) --stream_offset 0 $(PAPER_OVERRIDES)
 endef
 
 # PAPER_STEPS as the sweeps were trained with, rewritten only when it changes: changing it retrains.
-$(HASHES)/paper-steps.list: FORCE
+# Like the config stamps below, brought up to date by compile-stage before make report's dry run,
+# and left alone within it (a FORCE'd prerequisite would make `make -n` count every sweep as a step).
+$(HASHES)/paper-steps.list: $(if $(SKIP_COMPILE),,FORCE)
 	@mkdir -p $(@D) && printf '%s\n' 'steps $(PAPER_STEPS)' > $@.tmp.$$$$ && \
 	  { cmp -s $@.tmp.$$$$ $@ && rm -f $@.tmp.$$$$ || mv -f $@.tmp.$$$$ $@; }
 .PRECIOUS: $(HASHES)/paper-steps.list
 $(foreach s,$(SEED_NUMBERS),$(eval $(call paper_seed_rule,$(s))))
 
 $(DAMAGED_SWEEPS): FORCE
+
+# A run depends on its config's content, not on the file's time: a copy of the bytes it was last
+# trained from, rewritten only when they differ. Switching REPORT_DIR to a folder whose config is
+# older but different retrains (its time alone would not); copying or touching a config without
+# changing it retrains nothing. A new stamp takes its config's time (cp -p), so the first build
+# with stamps keeps the runs that were current. (Config names and folders are checked safe above.)
+define config_stamp_rule
+$(HASHES)/$(1)/%.ini: $$(if $$(SKIP_COMPILE),,FORCE)
+	@mkdir -p $$(@D) && $$(call remove_dead_temporaries,$$@.tmp.) && { cmp -s $(2)/$$*.ini $$@ || { \
+	  if test -e $$@; then cp $(2)/$$*.ini $$@.tmp.$$$$$$$$; else cp -p $(2)/$$*.ini $$@.tmp.$$$$$$$$; fi && \
+	  mv -f $$@.tmp.$$$$$$$$ $$@; }; }
+endef
+$(eval $(call config_stamp_rule,configs,$(CONFIG_DIR)))
+$(eval $(call config_stamp_rule,paper-configs,$(PAPER_DIR)))
+.PRECIOUS: $(CONFIG_STAMPS)
 
 # ---- figures --------------------------------------------------------------------------------------
 $(addprefix $(OUT)/figures/%/,$(FIGURE_FILES)): $(OUT)/runs/%/results.json $(HASHES)/plot.hash
@@ -389,8 +409,9 @@ endif
 
 # ---- the report -----------------------------------------------------------------------------------
 # The list of runs this report is made of (configurations and seed count), rewritten only when it
-# changes: deleting a config or changing SEEDS re-renders even though no run got newer.
-$(HASHES)/report-runs.list: FORCE
+# changes: deleting a config or changing SEEDS re-renders even though no run got newer. Brought up
+# to date by compile-stage, like paper-steps.list.
+$(HASHES)/report-runs.list: $(if $(SKIP_COMPILE),,FORCE)
 	@mkdir -p $(@D) && $(call remove_dead_temporaries,$@.tmp.) && printf '%s\n' $(CONFIG_NAMES) 'seeds $(SEEDS)' > $@.tmp.$$$$ && \
 	  { cmp -s $@.tmp.$$$$ $@ && rm -f $@.tmp.$$$$ || mv -f $@.tmp.$$$$ $@; }
 .PRECIOUS: $(HASHES)/report-runs.list
