@@ -159,14 +159,15 @@ TEST_CASE("The batch kernel equals the per-sample formulation, any shape and bat
 
 TEST_CASE("The large-model kernel agrees with the loss and gradients computed in double", "[model]") {
   // 20 x 5 and 40 x 8 take large_batch_kernel; dense inputs take its blocked products, inputs at
-  // sparsity 0.9 its nonzero lists; a batch of 37 pads the last vector. The reference is the
+  // sparsity 0.95 its nonzero lists (from below an eighth nonzero: 0.95 stays clear of that, where
+  // 0.9 drawn at random might not); a batch of 37 pads the last vector. The reference is the
   // gradient written out in double: float sums in another order agree to a few float roundings.
   struct Shape {
     int features, hidden, batch;
   };
   for (const Shape shape : {Shape{20, 5, 1024}, Shape{40, 8, 37}, Shape{13, 5, 100}}) {
     REQUIRE(static_cast<std::size_t>(shape.features * shape.hidden) >= kLargeKernelFromWeights);
-    for (double sparsity : {0.0, 0.9}) {
+    for (double sparsity : {0.0, 0.95}) {
       for (Activation activation : {Activation::linear, Activation::relu}) {
         std::mt19937 engine(static_cast<unsigned>(shape.features * 7 + shape.batch));
         std::normal_distribution<float> normal;
@@ -213,7 +214,7 @@ TEST_CASE("The large-model kernel's AVX-512, AVX2 and baseline variants agree bi
     std::size_t features, hidden, batch;
   };
   for (const Shape shape : {Shape{400, 40, 1024}, Shape{21, 7, 37}, Shape{100, 20, 1000}}) {
-    for (double sparsity : {0.0, 0.9}) {
+    for (double sparsity : {0.0, 0.95}) {
       for (bool relu : {false, true}) {
         std::mt19937 engine(static_cast<unsigned>(shape.features + shape.batch));
         std::normal_distribution<float> normal;

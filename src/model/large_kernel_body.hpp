@@ -9,6 +9,7 @@
 #include "model/large_batch_kernel.hpp"
 #include "model/large_kernel_blocks.hpp"
 #include "model/large_kernel_sparse.hpp"
+#include "simd/transpose16.hpp"
 
 namespace superpos {
 namespace {
@@ -41,14 +42,28 @@ inline void copy_rows(const float* from, std::size_t from_stride, std::size_t co
   for (std::size_t r = 0; r < count; ++r) std::copy_n(from + r * from_stride, width, to + r * to_stride);
 }
 
-// h or grad_h between a column per hidden unit (leading dimension ld) and a padded row per sample.
+// h or grad_h between a column per hidden unit (leading dimension ld) and a padded row per sample,
+// 16 samples x 16 hidden units at a time through a transpose in registers (element by element, the
+// strided half of each copy took a fifth of the sparse path's step at 200 x 20). Pure data
+// movement; a row's padding past `hidden` is written with zeros.
 inline void columns_to_rows(const float* columns, std::size_t ld, std::size_t hidden, std::size_t stride, float* rows) {
-  for (std::size_t b = 0; b < ld; ++b)
-    for (std::size_t k = 0; k < hidden; ++k) rows[b * stride + k] = columns[k * ld + b];
+  for (std::size_t b = 0; b < ld; b += kGroup)  // ld and stride are whole groups of 16
+    for (std::size_t k0 = 0; k0 < stride; k0 += kGroup) {
+      simd::f16 r[16];
+      for (std::size_t k = 0; k < 16; ++k)
+        r[k] = k0 + k < hidden ? load<simd::f16>(columns + (k0 + k) * ld + b) : simd::f16{};
+      simd::transpose16(r);
+      for (std::size_t j = 0; j < 16; ++j) store<simd::f16>(rows + (b + j) * stride + k0, r[j]);
+    }
 }
 inline void rows_to_columns(const float* rows, std::size_t ld, std::size_t hidden, std::size_t stride, float* columns) {
-  for (std::size_t k = 0; k < hidden; ++k)
-    for (std::size_t b = 0; b < ld; ++b) columns[k * ld + b] = rows[b * stride + k];
+  for (std::size_t b = 0; b < ld; b += kGroup)
+    for (std::size_t k0 = 0; k0 < hidden; k0 += kGroup) {
+      simd::f16 r[16];
+      for (std::size_t j = 0; j < 16; ++j) r[j] = load<simd::f16>(rows + (b + j) * stride + k0);
+      simd::transpose16(r);
+      for (std::size_t k = 0; k < 16 && k0 + k < hidden; ++k) store<simd::f16>(columns + (k0 + k) * ld + b, r[k]);
+    }
 }
 
 // The nonzero lists of a batch-long matrix (features columns, leading dimension ld).
@@ -105,14 +120,19 @@ template <typename W>
   for (std::size_t i = 0; i < features; ++i)
     for (std::size_t k = 0; k < hidden; ++k) s.weights_t[k * features + i] = weights[i * hidden + k];
 
-  // Below a quarter of the entries nonzero, x W and x^T grad_h go over the input's nonzeros alone:
-  // at sparsity 0.9 that is a tenth of the work of the dense products.
+  // Below an eighth of the entries nonzero, x W and x^T grad_h go over the input's nonzeros alone:
+  // at sparsity 0.9 that is a tenth of the work of the dense products. Not from a quarter, as
+  // before: the lists, the padded rows and the transposes between rows and columns cost more than
+  // the skipped products save until then. Measured per step at batch 1,024 (kernel alone, AVX-512):
+  // at 200 x 20 the dense step takes 380-420 us whatever the share, the sparse one 480-510 us at a
+  // quarter, 455-465 at a fifth, 410-430 at 0.15, 360-375 at a tenth, 340-370 at a twentieth; at
+  // 400 x 40 and 100 x 20 the two are within 5% of each other from a quarter down.
   const std::size_t count = count_nonzero(x, features * ld);
   // The products over nonzero lists read and write a sample's whole row of h or grad_h at once:
   // rows padded with zeros to whole groups of 16 floats, up to 64 hidden units.
   const std::size_t stride = (hidden + kGroup - 1) / kGroup * kGroup;
   const bool lists_fit = stride <= kMaxSparseGroups * kGroup;
-  const bool sparse = lists_fit && 4 * count < batch * features;
+  const bool sparse = lists_fit && 8 * count < batch * features;
   using V = typename W::V;
   auto pad_weights = [&] {
     s.padded.assign(features * stride, 0.0f);
@@ -149,7 +169,7 @@ template <typename W>
   if (grad_sparse) {
     if (!sparse) {
       pad_weights();
-      s.rows.assign(ld * stride, 0.0f);
+      s.rows.resize(ld * stride);  // every entry written below
       columns_to_rows(s.hidden.data(), ld, hidden, stride, s.rows.data());
     }
     build_lists<W>(s.grad_output.data(), ld, features, s.grad_lists);
@@ -161,7 +181,7 @@ template <typename W>
     small_product<W>(s.grad_output.data(), ld, features, weights, hidden, s.grad_hidden.data());
     column_dots<W>(s.grad_output.data(), features, s.hidden.data(), hidden, ld, s.grad_w.data());
     if (sparse) {
-      s.grad_rows.assign(ld * stride, 0.0f);
+      s.grad_rows.resize(ld * stride);  // every entry written below
       columns_to_rows(s.grad_hidden.data(), ld, hidden, stride, s.grad_rows.data());
       s.padded_grad.assign(features * stride, 0.0f);
       copy_rows(s.grad_w.data(), hidden, features, hidden, s.padded_grad.data(), stride);
