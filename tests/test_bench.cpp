@@ -57,8 +57,8 @@ TEST_CASE("The random-number floor draws a whole run's stream", "[bench]") {
 
 TEST_CASE("The products floor counts z whole and the other four products over their nonzero shares", "[bench]") {
   // 1,024 x 200 x 20 is 4,096,000 multiply-adds a product.
-  CHECK(unskippable_fmas_per_step(1024, 200, 20, {}) == 5.0 * 4'096'000);
-  CHECK(unskippable_fmas_per_step(1024, 200, 20, {0.05, 0.4}) == Approx((1.0 + 0.1 + 0.8) * 4'096'000));
+  CHECK(five_product_fmas_per_step(1024, 200, 20, {}) == 5.0 * 4'096'000);
+  CHECK(five_product_fmas_per_step(1024, 200, 20, {0.05, 0.4}) == Approx((1.0 + 0.1 + 0.8) * 4'096'000));
   // From a sweep's timing.json: instance 0 counted by the large kernel, instance 1 not (null), and
   // an instance the file does not list at all: the last two are dense.
   TrainSettings settings;
@@ -68,7 +68,7 @@ TEST_CASE("The products floor counts z whole and the other four products over th
   settings.steps = 10;
   const std::string timing = R"({"per_instance": [{"input_nonzero": 0.05, "grad_nonzero": 0.4},
                                                    {"input_nonzero": null, "grad_nonzero": null}]})";
-  CHECK(sweep_unskippable_fmas(settings, 3, timing) == Approx((1.9 + 5.0 + 5.0) * 4'096'000 * 10));
+  CHECK(sweep_product_fmas(settings, 3, timing) == Approx((1.9 + 5.0 + 5.0) * 4'096'000 * 10));
 
   // In the table: seconds on both cores at the measured peak, and the count; the draws floor halved
   // for instances with their own streams.
@@ -81,7 +81,7 @@ TEST_CASE("The products floor counts z whole and the other four products over th
   row.one_thread.seconds = {2.0};
   row.two_threads.seconds = {1.0};
   row.floor_seconds = 0.8;
-  row.unskippable_fmas = 4e12;
+  row.product_fmas = 4e12;
   const std::string md = paper_sweeps_markdown({row}, FmaPeak{1e11, "AVX-512"});
   CHECK(md.find("| 0.4 s | 20.0 s (4 T) |") != std::string::npos);
   CHECK(md.find("100.0 G multiply-adds a second a core (AVX-512, 200 GFLOP/s") != std::string::npos);

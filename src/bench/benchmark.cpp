@@ -242,7 +242,7 @@ double sweep_floor_seconds(const TrainSettings& settings, int instances, bool sh
   return per_step * static_cast<double>(settings.steps) * (shared_stream ? 1 : instances);
 }
 
-double sweep_unskippable_fmas(const TrainSettings& settings, int instances, const std::string& timing_json) {
+double sweep_product_fmas(const TrainSettings& settings, int instances, const std::string& timing_json) {
   const nlohmann::json timing = nlohmann::json::parse(timing_json);
   const nlohmann::json reported = timing.value("per_instance", nlohmann::json::array());
   double fmas = 0.0;
@@ -256,7 +256,7 @@ double sweep_unskippable_fmas(const TrainSettings& settings, int instances, cons
       if (instance.contains("grad_nonzero") && instance["grad_nonzero"].is_number())
         shares.grad = instance["grad_nonzero"].get<double>();
     }
-    fmas += unskippable_fmas_per_step(settings.batch, settings.features, settings.hidden, shares) *
+    fmas += five_product_fmas_per_step(settings.batch, settings.features, settings.hidden, shares) *
             static_cast<double>(settings.steps);
   }
   return fmas;
@@ -311,7 +311,7 @@ PaperSweepRow time_paper_sweep(const std::string& binary, const std::string& con
   row.two_threads = time_training_processes(argv(2), scratch, repeats, ignored_rss, &timing_json);
   row.floor_seconds = sweep_floor_seconds(config.train, row.instances, config.shared_stream);
   if (config.train.task == Task::reconstruct)
-    row.unskippable_fmas = sweep_unskippable_fmas(config.train, row.instances, timing_json);
+    row.product_fmas = sweep_product_fmas(config.train, row.instances, timing_json);
   if (const auto anchor = anchor_for(anchors, row.name, row.steps)) {
     row.anchor_seconds = anchor->first;
     row.anchor_device = anchor->second;
@@ -321,11 +321,11 @@ PaperSweepRow time_paper_sweep(const std::string& binary, const std::string& con
 
 std::string paper_sweeps_csv(const std::vector<PaperSweepRow>& rows) {
   std::string csv = "sweep,instances,features,hidden,steps,superpos_1_thread_s,superpos_2_threads_s,draws_floor_1_core_s,"
-                    "unskippable_fmas,notebook_gpu_s_measured_elsewhere,gpu\n";
+                    "product_fmas,notebook_gpu_s_measured_elsewhere,gpu\n";
   for (const PaperSweepRow& r : rows)
     csv += fmt::format("{},{},{},{},{},{:.3f},{:.3f},{:.3f},{},{},{}\n", r.name, r.instances, r.features, r.hidden,
                        r.steps, r.one_thread.median(), r.two_threads.median(), r.floor_seconds,
-                       r.unskippable_fmas ? fmt::format("{:.4g}", *r.unskippable_fmas) : "",
+                       r.product_fmas ? fmt::format("{:.4g}", *r.product_fmas) : "",
                        r.anchor_seconds ? fmt::format("{:.3f}", *r.anchor_seconds) : "", r.anchor_device);
   return csv;
 }
@@ -340,8 +340,9 @@ std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows, const 
       "of the GPU's time on 2 threads, the geometry sweep within the GPU's time.\n\n"
       "Two floors under any trainer on 2 cores. The draws: the sweep's random numbers alone (the stream must be "
       "PyTorch's, bit for bit), timed on one core and halved where the instances draw their own streams (a shared "
-      "stream is one sequence). The products: the multiply-adds no kernel can skip, z = h W^T whole and the other "
-      "four products over the nonzero shares of the input and of d loss / d z that each instance's training reported, ";
+      "stream is one sequence). The products: the five products' multiply-adds that skipping zeros leaves, z = h W^T^ "
+      "whole and the other four over the nonzero shares of the input and of d loss / d z that each instance's training "
+      "reported, ";
   md += have_peak ? fmt::format("at this machine's measured peak of {:.1f} G multiply-adds a second a core ({}, {:.0f} "
                                 "GFLOP/s; `superpos bench` times a loop of nothing else), on both cores.",
                                 peak.per_second / 1e9, peak.width, 2.0 * peak.per_second / 1e9)
@@ -360,9 +361,9 @@ std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows, const 
       ratio = fmt::format("{:.2f}", two / *r.anchor_seconds);
       gpu = fmt::format("{:.1f} s ({})", *r.anchor_seconds, r.anchor_device);
     }
-    if (r.unskippable_fmas && have_peak)
-      products = fmt::format("{:.1f} s ({:.3g} T)", *r.unskippable_fmas / (2.0 * peak.per_second),
-                             *r.unskippable_fmas / 1e12);
+    if (r.product_fmas && have_peak)
+      products = fmt::format("{:.1f} s ({:.3g} T)", *r.product_fmas / (2.0 * peak.per_second),
+                             *r.product_fmas / 1e12);
     const double draws = r.shared_stream ? r.floor_seconds : r.floor_seconds / 2.0;
     md += fmt::format("| {} | {} | {} x {} | {} | {} | {:.1f} s | {:.1f} s | {} | {} | {:.1f} s | {} |\n", r.name,
                       r.instances, r.features, r.hidden, r.steps, gpu, r.one_thread.median(), two, ratio, target, draws,

@@ -86,10 +86,10 @@ struct PaperSweepRow {
   bool shared_stream = false;
   Timing one_thread, two_threads;
   double floor_seconds = 0.0;          // the draws alone, one core
-  // The multiply-adds no kernel can skip over the whole sweep (bench/fma_peak.hpp), from each
-  // instance's nonzero shares as its training reported them; empty for another model than the
-  // toy model's (the computation task).
-  std::optional<double> unskippable_fmas;
+  // The five products' multiply-adds left after skipping zeros, over the whole sweep
+  // (bench/fma_peak.hpp), from each instance's nonzero shares as its training reported them; empty
+  // for another model than the toy model's (the computation task).
+  std::optional<double> product_fmas;
   std::optional<double> anchor_seconds;  // the notebook on the GPU, from the anchors file
   std::string anchor_device;             // e.g. "NVIDIA H200"
 };
@@ -103,9 +103,9 @@ PaperSweepRow time_paper_sweep(const std::string& binary, const std::string& con
 double sweep_floor_seconds(const TrainSettings& settings, int instances, bool shared_stream, long sample_steps = 300);
 // `peak`: this machine's measured multiply-add rate, for the products floor on 2 cores.
 std::string paper_sweeps_markdown(const std::vector<PaperSweepRow>& rows, const FmaPeak& peak);
-// The sweep's unskippable multiply-adds from its timing.json (`per_instance` shares where the
+// The sweep's five-product multiply-adds from its timing.json (`per_instance` shares where the
 // kernel counted them, dense where it did not).
-double sweep_unskippable_fmas(const TrainSettings& settings, int instances, const std::string& timing_json);
+double sweep_product_fmas(const TrainSettings& settings, int instances, const std::string& timing_json);
 std::string paper_sweeps_csv(const std::vector<PaperSweepRow>& rows);
 
 }  // namespace superpos

@@ -75,7 +75,7 @@ FmaPeak measure_fma_peak() {
   return {0.0, "scalar"};
 }
 
-double unskippable_fmas_per_step(long batch, long features, long hidden, NonzeroShares shares) {
+double five_product_fmas_per_step(long batch, long features, long hidden, NonzeroShares shares) {
   const double product = static_cast<double>(batch) * static_cast<double>(features) * static_cast<double>(hidden);
   return product * (1.0 + 2.0 * shares.input + 2.0 * shares.grad);
 }
