@@ -382,9 +382,10 @@ $(DAMAGED_SWEEPS): FORCE
 # trained from, rewritten only when they differ. Switching REPORT_DIR to a folder whose config is
 # older but different retrains (its time alone would not); copying or touching a config without
 # changing it retrains nothing. A new stamp takes its config's time (cp -p), so the first build
-# with stamps keeps the runs that were current. (Config names and folders are checked safe above.)
+# with stamps keeps the runs that were current. The config itself is order-only: a missing one is
+# make's "no rule to make target", naming it. (Config names and folders are checked safe above.)
 define config_stamp_rule
-$(HASHES)/$(1)/%.ini: $$(if $$(SKIP_COMPILE),,FORCE)
+$(HASHES)/$(1)/%.ini: $$(if $$(SKIP_COMPILE),,FORCE) | $(2)/%.ini
 	@mkdir -p $$(@D) && $$(call remove_dead_temporaries,$$@.tmp.) && { cmp -s $(2)/$$*.ini $$@ || { \
 	  if test -e $$@; then cp $(2)/$$*.ini $$@.tmp.$$$$$$$$; else cp -p $(2)/$$*.ini $$@.tmp.$$$$$$$$; fi && \
 	  mv -f $$@.tmp.$$$$$$$$ $$@; }; }
