@@ -27,9 +27,7 @@ namespace superpos {
 namespace {
 
 using simd::f8;
-
-// Sixteen float lanes: one AVX-512 register, two AVX2 ones.
-using f16 = float __attribute__((vector_size(64)));
+using simd::f16;
 
 template <typename V>
 [[gnu::always_inline]] inline V load(const float* p) {

@@ -49,20 +49,20 @@ inline void copy_rows(const float* from, std::size_t from_stride, std::size_t co
 inline void columns_to_rows(const float* columns, std::size_t ld, std::size_t hidden, std::size_t stride, float* rows) {
   for (std::size_t b = 0; b < ld; b += kGroup)  // ld and stride are whole groups of 16
     for (std::size_t k0 = 0; k0 < stride; k0 += kGroup) {
-      simd::f16 r[16];
+      f16 r[16];
       for (std::size_t k = 0; k < 16; ++k)
-        r[k] = k0 + k < hidden ? load<simd::f16>(columns + (k0 + k) * ld + b) : simd::f16{};
+        r[k] = k0 + k < hidden ? load<f16>(columns + (k0 + k) * ld + b) : f16{};
       simd::transpose16(r);
-      for (std::size_t j = 0; j < 16; ++j) store<simd::f16>(rows + (b + j) * stride + k0, r[j]);
+      for (std::size_t j = 0; j < 16; ++j) store<f16>(rows + (b + j) * stride + k0, r[j]);
     }
 }
 inline void rows_to_columns(const float* rows, std::size_t ld, std::size_t hidden, std::size_t stride, float* columns) {
   for (std::size_t b = 0; b < ld; b += kGroup)
     for (std::size_t k0 = 0; k0 < hidden; k0 += kGroup) {
-      simd::f16 r[16];
-      for (std::size_t j = 0; j < 16; ++j) r[j] = load<simd::f16>(rows + (b + j) * stride + k0);
+      f16 r[16];
+      for (std::size_t j = 0; j < 16; ++j) r[j] = load<f16>(rows + (b + j) * stride + k0);
       simd::transpose16(r);
-      for (std::size_t k = 0; k < 16 && k0 + k < hidden; ++k) store<simd::f16>(columns + (k0 + k) * ld + b, r[k]);
+      for (std::size_t k = 0; k < 16 && k0 + k < hidden; ++k) store<f16>(columns + (k0 + k) * ld + b, r[k]);
     }
 }
 

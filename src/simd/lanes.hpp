@@ -14,6 +14,9 @@ using f8 = float __attribute__((vector_size(32)));
 using d4 = double __attribute__((vector_size(32)));
 using i8 = int __attribute__((vector_size(32)));
 inline constexpr unsigned kFloatLanes = 8;
+// Sixteen float lanes: one AVX-512 register, two AVX2 ones.
+using f16 = float __attribute__((vector_size(64)));
+using i16 = int __attribute__((vector_size(64)));
 
 [[gnu::always_inline]] inline f8 load8(const float* p) {
   f8 v;

@@ -6,10 +6,9 @@
 
 #include <cstddef>
 
-namespace superpos::simd {
+#include "simd/lanes.hpp"
 
-using f16 = float __attribute__((vector_size(64)));
-using i16 = int __attribute__((vector_size(64)));
+namespace superpos::simd {
 
 template <std::size_t k>
 [[gnu::always_inline]] inline void swap_blocks(f16 (&r)[16]) {
