@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "model/large_batch_kernel.hpp"
+
 namespace superpos {
 namespace {
 
@@ -53,11 +55,11 @@ double fma_rate(bool wide) {
 
 FmaPeak measure_fma_peak() {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  // The same test the large kernel uses to pick its AVX-512 variant. Best of three: a rate can only
-  // be lowered by the machine's other work.
-  const bool wide = __builtin_cpu_supports("x86-64-v4") != 0;
-  if (wide || __builtin_cpu_supports("x86-64-v3") != 0) {
+  // The registers of the variant the large kernel runs on this CPU (widest first). Best of three:
+  // a rate can only be lowered by the machine's other work.
+  const std::string kernel = large_kernel_variants().front();
+  const bool wide = kernel == "avx512";
+  if (wide || kernel == "avx2") {
     double best = 0.0;
     for (int attempt = 0; attempt < 3; ++attempt) best = std::max(best, fma_rate(wide));
     return {best, wide ? "AVX-512" : "AVX2"};

@@ -2,9 +2,7 @@
 // leaves, and how many of them one core of this machine does in a second at best.
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
 namespace superpos {
 
