@@ -73,4 +73,17 @@ TEST_CASE("Conditions follow claim verdicts, run presence and comparability with
   CHECK_FALSE(resolve_condition(c, {"comparable", "lin"}));
   CHECK(article_differences(c, "lin") == std::vector<std::string>{"sparsity 0.7 (article: 0)"});
   CHECK(resolve_placeholder(c, {"reproduction"}).find("**not comparable**") != std::string::npos);
+
+  // Two runs compared across sparsity: like for like only when nothing else differs (where in the
+  // stream each starts is not a setting).
+  c.runs.emplace("other", c.runs.at("lin"));
+  c.runs.at("other").config.train.sparsity = 0.9;
+  c.runs.at("other").config.train.stream_offset = 1234;
+  CHECK(resolve_condition(c, {"same_except", "lin", "other", "sparsity"}));
+  CHECK_THROWS_WITH(resolve_placeholder(c, {"differences", "lin", "other", "sparsity"}),
+                    "'lin' and 'other' differ in nothing but sparsity");
+  c.runs.at("other").config.train.importance_decay = 0.7;
+  CHECK_FALSE(resolve_condition(c, {"same_except", "lin", "other", "sparsity"}));
+  CHECK(resolve_placeholder(c, {"differences", "lin", "other", "sparsity"}) == "importance_decay 0.9 and 0.7");
+  CHECK_FALSE(resolve_condition(c, {"same_except", "lin", "other", "importance_decay"}));
 }

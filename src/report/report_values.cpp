@@ -20,7 +20,8 @@ using namespace report_parts;
 constexpr const char* kVerbs[] = {"num",   "table",     "figure",     "claims",   "claim",    "measured",
                                   "robustness", "robust", "seed_gallery", "robustness_summary", "seeds",
                                   "provenance", "report_hash", "benchmark", "config", "describe", "lines",
-                                  "norms", "reproduction", "generic_chapters", "represented", "notebook_sanity", "paper"};
+                                  "norms", "reproduction", "generic_chapters", "represented", "notebook_sanity", "paper",
+                                  "differences"};
 
 int index_arg(const std::vector<std::string>& words, std::size_t at, long limit) {
   if (words.size() <= at) throw std::runtime_error("missing feature index");
@@ -105,6 +106,21 @@ std::vector<std::string> article_differences(const ReportContext& c, const std::
   return differences;
 }
 
+std::vector<std::string> run_differences(const ReportContext& c, const std::string& a, const std::string& b,
+                                         const std::string& except) {
+  const RunResults& first = run_named(c, a);
+  const RunResults& second = run_named(c, b);
+  std::vector<std::string> differences;
+  for (const char* key : kTrainingKeys) {
+    // Where in the random stream a run starts is its draw, not its setting.
+    if (key == except || std::string_view(key) == "seed" || std::string_view(key) == "stream_offset") continue;
+    const std::string ours = config_value(first, key), theirs = config_value(second, key);
+    if (ours != theirs)
+      differences.push_back(fmt::format("{} {} and {}", key, markdown_literal(ours), markdown_literal(theirs)));
+  }
+  return differences;
+}
+
 void check_placeholder(const std::vector<std::string>& words) {
   if (std::find(std::begin(kVerbs), std::end(kVerbs), words.at(0)) == std::end(kVerbs))
     throw std::runtime_error(fmt::format("unknown verb '{}' (the verbs are listed at the top of report/report.md)", words[0]));
@@ -120,6 +136,10 @@ bool resolve_condition(const ReportContext& c, const std::vector<std::string>& w
   if (test == "fails") return claim_with_id(c.claims, arg()).verdict == Verdict::fails;
   if (test == "evaluated") return claim_with_id(c.claims, arg()).verdict != Verdict::not_evaluated;
   if (test == "comparable") return article_differences(c, arg()).empty();
+  if (test == "same_except") {
+    if (w.size() != 4) throw std::runtime_error("'same_except' takes two runs and a key");
+    return run_differences(c, w[1], w[2], w[3]).empty();
+  }
   if (test == "benchmark") {
     if (w.size() != 1) throw std::runtime_error("'benchmark' takes no argument");
     return !c.benchmark_markdown.empty();
@@ -135,7 +155,8 @@ bool resolve_condition(const ReportContext& c, const std::vector<std::string>& w
     return std::all_of(w.begin() + 1, w.end(), [&](const std::string& name) { return c.runs.contains(name); });
   }
   throw std::runtime_error(
-      fmt::format("unknown condition '{}' (expected holds, fails, evaluated, comparable, run or benchmark)", test));
+      fmt::format("unknown condition '{}' (expected holds, fails, evaluated, comparable, same_except, run or benchmark)",
+                  test));
 }
 
 std::string resolve_placeholder(const ReportContext& c, const std::vector<std::string>& w) {
@@ -177,6 +198,14 @@ std::string resolve_placeholder(const ReportContext& c, const std::vector<std::s
            "then shows it here.";
   }
   if (verb == "config") return markdown_literal(config_value(run_named(c, arg(1)), arg(2)));
+  if (verb == "differences") {
+    if (w.size() != 4) throw std::runtime_error("'differences' takes two runs and a key");
+    const std::vector<std::string> differences = run_differences(c, w[1], w[2], w[3]);
+    if (differences.empty()) throw std::runtime_error(fmt::format("'{}' and '{}' differ in nothing but {}", w[1], w[2], w[3]));
+    std::string text;
+    for (std::size_t k = 0; k < differences.size(); ++k) text += (k == 0 ? "" : "; ") + differences[k];
+    return text;
+  }
   if (verb == "describe") return describe_run(run_named(c, arg(1)));
   if (verb == "lines") return lines_sentence(c, run_named(c, arg(1)));
   if (verb == "norms") return norms_list(run_named(c, arg(1)));

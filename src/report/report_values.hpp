@@ -55,6 +55,11 @@ double max_difference_from_article(const ReportContext& context, const std::stri
 // ("sparsity 0.7 (article: 0.9)"); empty when the comparison is like for like.
 std::vector<std::string> article_differences(const ReportContext& context, const std::string& run);
 
+// The training keys where two runs differ, but for `except` and where in the stream they start
+// ("importance_decay 0.7 and 0.9"); empty when they differ in `except` alone.
+std::vector<std::string> run_differences(const ReportContext& context, const std::string& a, const std::string& b,
+                                         const std::string& except);
+
 // A claim's verdict as the report and the paper's chapters print it: a span the Lua filter
 // (templates/verdicts.lua) colours, e.g. [holds]{.verdict-holds}.
 std::string badge(const ClaimResult& claim);
